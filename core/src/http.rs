@@ -1,0 +1,212 @@
+//! One HTTP attempt, and how the service's answers become errors.
+
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::Method;
+use serde_json::Value;
+
+use crate::error::{Error, Failure};
+use crate::secret::Secret;
+
+/// The service's APIs; each has its own rate-limit budget.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Api {
+    /// `POST /api/machineactions/{id}/cancel`.
+    Cancel,
+    /// `GET /api/machineactions/{id}`.
+    Get,
+}
+
+impl Api {
+    /// The name used in logs and budget keys.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Api::Cancel => "cancel",
+            Api::Get => "get",
+        }
+    }
+}
+
+/// One request to make, possibly more than once.
+pub(crate) struct Call {
+    pub api: Api,
+    pub method: Method,
+    pub url: String,
+    pub body: Option<Bytes>,
+    /// Says which call failed, in errors: `cancel of machine action ...`.
+    pub context: String,
+}
+
+/// An HTTP answer, whatever its status.
+pub(crate) struct Reply {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+/// Why an attempt got no answer.
+pub(crate) enum NoAnswer {
+    /// The attempt ran out of time.
+    Timeout,
+    /// The connection failed or dropped; the text says how.
+    Network(String),
+}
+
+/// Sends one attempt of `call` with `token`, and reads the whole answer.
+pub(crate) async fn attempt(
+    http: &reqwest::Client,
+    call: &Call,
+    token: &Secret,
+) -> Result<Reply, NoAnswer> {
+    let mut request = http
+        .request(call.method.clone(), &call.url)
+        .header(AUTHORIZATION, format!("Bearer {}", token.expose()))
+        .header(ACCEPT, "application/json");
+    if let Some(body) = &call.body {
+        request = request
+            .header(CONTENT_TYPE, "application/json")
+            .body(body.clone());
+    }
+    let response = request.send().await.map_err(no_answer)?;
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = response.bytes().await.map_err(no_answer)?;
+    Ok(Reply {
+        status,
+        headers,
+        body,
+    })
+}
+
+fn no_answer(e: reqwest::Error) -> NoAnswer {
+    if e.is_timeout() {
+        return NoAnswer::Timeout;
+    }
+    // The whole chain says what happened (refused, reset, closed before the answer).
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    NoAnswer::Network(text)
+}
+
+impl NoAnswer {
+    /// The error for an attempt that got no answer.
+    pub(crate) fn into_error(self, context: &str, attempts: u32, timeout: Duration) -> Error {
+        let failure = Failure {
+            context: context.to_owned(),
+            attempts,
+            ..Failure::default()
+        };
+        match self {
+            NoAnswer::Timeout => Error::Timeout { failure, timeout },
+            NoAnswer::Network(message) => Error::Network(Failure {
+                message: Some(message),
+                ..failure
+            }),
+        }
+    }
+}
+
+impl Reply {
+    /// Whether the status is 2xx.
+    pub(crate) fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// The error for a non-2xx answer, with the service's code, message and target.
+    pub(crate) fn into_error(self, context: &str, attempts: u32) -> Error {
+        let mut failure = Failure {
+            context: context.to_owned(),
+            http_status: Some(self.status),
+            attempts,
+            ..Failure::default()
+        };
+        match serde_json::from_slice::<Value>(&self.body) {
+            Ok(body) => {
+                let error = body.get("error").unwrap_or(&Value::Null);
+                let text = |k: &str| error.get(k).and_then(Value::as_str).map(str::to_owned);
+                failure.code = text("code");
+                failure.message = text("message");
+                failure.target = text("target");
+            }
+            Err(_) if !self.body.is_empty() => {
+                let text = String::from_utf8_lossy(&self.body);
+                failure.message = Some(text.chars().take(200).collect());
+            }
+            Err(_) => {}
+        }
+        match self.status {
+            401 => Error::Unauthorized(failure),
+            403 => Error::Forbidden(failure),
+            404 => Error::NotFound(failure),
+            429 => Error::RateLimited {
+                retry_after: retry_after(&self.headers, SystemTime::now()),
+                failure,
+            },
+            500..=599 => Error::ServerError(failure),
+            _ => Error::Api(failure),
+        }
+    }
+
+    /// The body as UTF-8 text, or a `BadResponse` error.
+    pub(crate) fn text(&self, context: &str, attempts: u32) -> Result<&str, Error> {
+        std::str::from_utf8(&self.body)
+            .map_err(|_| self.bad(context, attempts, "the body is not UTF-8"))
+    }
+
+    /// A `BadResponse` error about this answer.
+    pub(crate) fn bad(&self, context: &str, attempts: u32, why: &str) -> Error {
+        Error::BadResponse(Failure {
+            context: context.to_owned(),
+            http_status: Some(self.status),
+            message: Some(why.to_owned()),
+            attempts,
+            ..Failure::default()
+        })
+    }
+}
+
+/// Reads `Retry-After`: whole seconds, or an HTTP date (time left until it).
+pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let text = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = text.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = httpdate::parse_http_date(text).ok()?;
+    Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    #[test]
+    fn retry_after_reads_seconds_and_http_dates() {
+        let mut h = HeaderMap::new();
+        h.insert(RETRY_AFTER, HeaderValue::from_static("7"));
+        assert_eq!(
+            retry_after(&h, SystemTime::now()),
+            Some(Duration::from_secs(7))
+        );
+        let now = httpdate::parse_http_date("Wed, 21 Oct 2015 07:28:00 GMT").unwrap();
+        h.insert(
+            RETRY_AFTER,
+            HeaderValue::from_static("Wed, 21 Oct 2015 07:28:30 GMT"),
+        );
+        assert_eq!(retry_after(&h, now), Some(Duration::from_secs(30)));
+        h.insert(
+            RETRY_AFTER,
+            HeaderValue::from_static("Wed, 21 Oct 2015 07:27:00 GMT"),
+        );
+        assert_eq!(retry_after(&h, now), Some(Duration::ZERO));
+        h.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
+        assert_eq!(retry_after(&h, now), None);
+    }
+}
