@@ -1,16 +1,20 @@
-//! The client: cancel and read machine actions.
+//! The client: cancel and read machine actions, within the rate limits, retrying
+//! what is safe to retry.
 
 use std::sync::Arc;
 
 use bytes::Bytes;
 use reqwest::Method;
+use tokio::time::Instant;
 
-use crate::action::MachineAction;
+use crate::action::{ActionStatus, MachineAction};
 use crate::action_id::ActionId;
 use crate::comment::Comment;
 use crate::config::Config;
-use crate::error::Error;
+use crate::error::{Error, Failure};
 use crate::http::{attempt, Api, Call, Reply};
+use crate::ratelimit::{shared_budget, Budget, BudgetKey};
+use crate::retry::backoff;
 use crate::secret::Secret;
 
 /// The `User-Agent` every request carries.
@@ -22,6 +26,11 @@ pub const USER_AGENT: &str = concat!(
 
 /// A client of the machine-action API. Cheap to clone (clones share one connection
 /// pool), `Send + Sync`; it owns no runtime, so its futures run on the caller's.
+///
+/// Every call waits for rate-limit budget (shared with every client of the process
+/// that has the same API host and identity), and is retried on 429, 500, 502, 503,
+/// 504, timeouts and dropped connections, up to `max_retries` times. One call takes
+/// at most [`Config::worst_case_duration`].
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -30,6 +39,8 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     config: Config,
+    /// `None` without credentials: such a client fails every call before I/O.
+    budget: Option<Arc<Budget>>,
 }
 
 impl std::fmt::Debug for Client {
@@ -38,6 +49,14 @@ impl std::fmt::Debug for Client {
             .field("config", &self.inner.config)
             .finish_non_exhaustive()
     }
+}
+
+/// What one logical call has done so far, across its attempts.
+#[derive(Default)]
+struct Tries {
+    attempts: u32,
+    /// An earlier attempt may have been applied although its answer was lost.
+    maybe_applied: bool,
 }
 
 impl Client {
@@ -50,8 +69,20 @@ impl Client {
             .connect_timeout(config.timeout().min(std::time::Duration::from_secs(10)))
             .build()
             .map_err(|e| Error::invalid_argument(format!("cannot set up HTTP: {e}")))?;
+        let budget = config.token().map(|token| {
+            shared_budget(BudgetKey::new(
+                config.api_base(),
+                token.expose(),
+                config.rate_limits(),
+                config.rate_limit_margin(),
+            ))
+        });
         Ok(Client {
-            inner: Arc::new(Inner { http, config }),
+            inner: Arc::new(Inner {
+                http,
+                config,
+                budget,
+            }),
         })
     }
 
@@ -63,9 +94,13 @@ impl Client {
     /// Cancels a machine action that is not final yet, recording `comment` on it, and
     /// returns the action as updated by the service.
     ///
+    /// The cancel is a POST: when an attempt's answer is lost (timeout, dropped
+    /// connection, 5xx) and a later attempt is refused, the action is read to learn
+    /// whether the lost attempt was applied: cancelled with this comment is success.
+    ///
     /// Errors: `InvalidArgument` for a blank or overlong comment (nothing is sent),
     /// `NotFound`, `NotCancellable` (the action is already final; carries its status),
-    /// and the transport and service errors of [`Error`].
+    /// `RateLimited`, and the transport and service errors of [`Error`].
     pub async fn cancel_action(
         &self,
         id: &ActionId,
@@ -85,17 +120,45 @@ impl Client {
             body: Some(Bytes::from(body)),
             context: format!("cancel of machine action {id}"),
         };
-        match self.entity(&call, token).await {
-            Err(e) if matches!(e.http_status(), Some(400 | 409)) => {
-                self.explain_refused_cancel(id, e).await
+        let mut tries = Tries::default();
+        loop {
+            let refused = match self.send(&call, token, &mut tries).await {
+                Ok(reply) => return entity(&call, &reply, tries.attempts),
+                Err(e) if is_refusal(&e) => e,
+                Err(e) => return Err(e),
+            };
+            if !tries.maybe_applied {
+                // The service documents no answer for cancelling a final action;
+                // clients see a 4xx. Reading the action tells a final one apart.
+                return match refused.http_status() {
+                    Some(400 | 409) => Err(self.not_cancellable_or(id, refused).await),
+                    _ => Err(refused),
+                };
             }
-            other => other,
+            let Ok(action) = self.get_action(id).await else {
+                return Err(refused);
+            };
+            if action.status == ActionStatus::Cancelled
+                && action.cancellation_comment.as_deref() == Some(comment.as_str())
+            {
+                tracing::info!(%id, attempts = tries.attempts, "a lost cancel attempt was applied");
+                return Ok(action);
+            }
+            if action.is_final() {
+                return Err(not_cancellable(refused, action));
+            }
+            // Not applied after all: the refusal concerned this attempt only.
+            tries.maybe_applied = false;
+            if tries.attempts > self.inner.config.retry().max_retries {
+                return Err(refused);
+            }
         }
     }
 
     /// Reads one machine action.
     ///
-    /// Errors: `NotFound`, and the transport and service errors of [`Error`].
+    /// Errors: `NotFound`, `RateLimited`, and the transport and service errors of
+    /// [`Error`].
     pub async fn get_action(&self, id: &ActionId) -> Result<MachineAction, Error> {
         let token = self.token()?;
         let call = Call {
@@ -105,51 +168,103 @@ impl Client {
             body: None,
             context: format!("get of machine action {id}"),
         };
-        self.entity(&call, token).await
+        let mut tries = Tries::default();
+        let reply = self.send(&call, token, &mut tries).await?;
+        entity(&call, &reply, tries.attempts)
     }
 
-    /// The service documents no answer for cancelling a final action; clients see a
-    /// 4xx. Reading the action tells a final one (`NotCancellable`) from any other
-    /// refusal, which is returned as it came.
-    async fn explain_refused_cancel(
-        &self,
-        id: &ActionId,
-        refused: Error,
-    ) -> Result<MachineAction, Error> {
+    /// `NotCancellable` if the action is final now, else the refusal as it came.
+    async fn not_cancellable_or(&self, id: &ActionId, refused: Error) -> Error {
         match self.get_action(id).await {
-            Ok(action) if action.is_final() => Err(Error::NotCancellable {
-                failure: refused.failure().cloned().unwrap_or_default(),
-                status: action.status.clone(),
-                action: Box::new(action),
-            }),
-            _ => Err(refused),
+            Ok(action) if action.is_final() => not_cancellable(refused, action),
+            _ => refused,
         }
     }
 
-    /// Makes a call whose answer is one MachineAction.
-    async fn entity(&self, call: &Call, token: &Secret) -> Result<MachineAction, Error> {
-        let (reply, attempts) = self.send(call, token).await?;
-        let text = reply.text(&call.context, attempts)?;
-        MachineAction::from_json(text).map_err(|why| reply.bad(&call.context, attempts, &why))
-    }
-
-    /// Sends a call and returns a 2xx answer with the number of attempts made.
-    async fn send(&self, call: &Call, token: &Secret) -> Result<(Reply, u32), Error> {
-        let started = std::time::Instant::now();
-        let result = attempt(&self.inner.http, call, token).await;
-        let attempts = 1;
-        tracing::debug!(
-            api = call.api.name(),
-            method = %call.method,
-            url = %call.url,
-            status = result.as_ref().map(|r| r.status).ok(),
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            "machine-action API call"
-        );
-        match result {
-            Ok(reply) if reply.is_success() => Ok((reply, attempts)),
-            Ok(reply) => Err(reply.into_error(&call.context, attempts)),
-            Err(no) => Err(no.into_error(&call.context, attempts, self.inner.config.timeout())),
+    /// Sends `call` until it gets a 2xx, a final error, or runs out of retries. Every
+    /// attempt first waits for budget on the shared limiter.
+    async fn send(&self, call: &Call, token: &Secret, tries: &mut Tries) -> Result<Reply, Error> {
+        let config = &self.inner.config;
+        let budget = self
+            .inner
+            .budget
+            .as_ref()
+            .expect("a client with a token has a budget")
+            .api(call.api);
+        loop {
+            if let Err(wait) = budget.acquire(config.max_wait()).await {
+                return Err(Error::RateLimited {
+                    failure: Failure {
+                        context: call.context.clone(),
+                        message: Some(format!(
+                            "the client-side budget of the {} API would need a wait of {} ms, \
+                             more than max_wait_ms ({} ms); nothing was sent",
+                            call.api.name(),
+                            wait.as_millis(),
+                            config.max_wait().as_millis()
+                        )),
+                        attempts: tries.attempts,
+                        ..Failure::default()
+                    },
+                    retry_after: Some(wait),
+                });
+            }
+            tries.attempts += 1;
+            let started = Instant::now();
+            let result = attempt(&self.inner.http, call, token).await;
+            tracing::debug!(
+                api = call.api.name(),
+                method = %call.method,
+                url = %call.url,
+                attempt = tries.attempts,
+                status = result.as_ref().map(|r| r.status).ok(),
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "machine-action API call"
+            );
+            let (error, pause) = match result {
+                Ok(reply) if reply.is_success() => return Ok(reply),
+                Ok(reply) => {
+                    let status = reply.status;
+                    let error = reply.into_error(&call.context, tries.attempts);
+                    match status {
+                        429 => {
+                            let pause = error.retry_after();
+                            if let Some(wait) = pause {
+                                // Every caller of this API waits, not just this one.
+                                budget.pause(Instant::now() + wait);
+                            }
+                            (error, pause)
+                        }
+                        500 | 502 | 503 | 504 => {
+                            tries.maybe_applied = true;
+                            (error, None)
+                        }
+                        _ => return Err(error),
+                    }
+                }
+                Err(no_answer) => {
+                    tries.maybe_applied |= no_answer.maybe_applied();
+                    let error =
+                        no_answer.into_error(&call.context, tries.attempts, config.timeout());
+                    (error, None)
+                }
+            };
+            if tries.attempts > config.retry().max_retries {
+                return Err(error);
+            }
+            // After a 429 with Retry-After the budget's pause is the wait.
+            let delay = match pause {
+                Some(_) => std::time::Duration::ZERO,
+                None => backoff(config.retry(), tries.attempts),
+            };
+            tracing::info!(
+                api = call.api.name(),
+                attempt = tries.attempts,
+                delay_ms = delay.as_millis() as u64,
+                error = %error.kind().name(),
+                "retrying"
+            );
+            tokio::time::sleep(delay).await;
         }
     }
 
@@ -157,5 +272,24 @@ impl Client {
         self.inner.config.token().ok_or_else(|| {
             Error::invalid_argument("no credentials configured: set \"token\" (or MDE_TOKEN)")
         })
+    }
+}
+
+/// Reads a 2xx answer holding one MachineAction.
+fn entity(call: &Call, reply: &Reply, attempts: u32) -> Result<MachineAction, Error> {
+    let text = reply.text(&call.context, attempts)?;
+    MachineAction::from_json(text).map_err(|why| reply.bad(&call.context, attempts, &why))
+}
+
+/// Whether the service refused the request itself (a 4xx other than 429).
+fn is_refusal(e: &Error) -> bool {
+    matches!(e.http_status(), Some(400..=499)) && e.http_status() != Some(429)
+}
+
+fn not_cancellable(refused: Error, action: MachineAction) -> Error {
+    Error::NotCancellable {
+        failure: refused.failure().cloned().unwrap_or_default(),
+        status: action.status.clone(),
+        action: Box::new(action),
     }
 }

@@ -9,6 +9,7 @@ use url::{Host, Url};
 
 use crate::cloud::Cloud;
 use crate::error::Error;
+use crate::ratelimit::RateLimit;
 use crate::secret::Secret;
 
 /// How a configuration key is read from the environment.
@@ -26,10 +27,53 @@ const KEYS: &[(&str, &str, EnvForm)] = &[
     ("region", "MDE_REGION", EnvForm::Text),
     ("token", "MDE_TOKEN", EnvForm::Text),
     ("timeout_ms", "MDE_TIMEOUT_MS", EnvForm::Json),
+    ("rate_limits", "MDE_RATE_LIMITS", EnvForm::Json),
+    (
+        "rate_limit_margin_ms",
+        "MDE_RATE_LIMIT_MARGIN_MS",
+        EnvForm::Json,
+    ),
+    ("max_wait_ms", "MDE_MAX_WAIT_MS", EnvForm::Json),
+    ("max_retries", "MDE_MAX_RETRIES", EnvForm::Json),
+    ("retry_base_ms", "MDE_RETRY_BASE_MS", EnvForm::Json),
+    ("retry_cap_ms", "MDE_RETRY_CAP_MS", EnvForm::Json),
 ];
 
 /// The default bound on one HTTP attempt.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(30_000);
+
+/// The service's documented limits, per API: 100 calls a minute and 1500 an hour.
+pub const DEFAULT_RATE_LIMITS: &[RateLimit] = &[
+    RateLimit {
+        calls: 100,
+        period_ms: 60_000,
+    },
+    RateLimit {
+        calls: 1500,
+        period_ms: 3_600_000,
+    },
+];
+
+/// How the client retries and waits, with the defaults of the configuration keys.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// `max_retries`: retries after the first attempt (default 3).
+    pub max_retries: u32,
+    /// `retry_base_ms`: the first backoff's upper bound (default 1 s).
+    pub base: Duration,
+    /// `retry_cap_ms`: the largest backoff (default 30 s).
+    pub cap: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 3,
+            base: Duration::from_secs(1),
+            cap: Duration::from_secs(30),
+        }
+    }
+}
 
 /// A validated client configuration. Build it with [`Config::from_json`],
 /// [`Config::from_value`] or [`Config::from_env`]; every error is `InvalidArgument`
@@ -40,6 +84,10 @@ pub struct Config {
     api_base: String,
     token: Option<Secret>,
     timeout: Duration,
+    rate_limits: Vec<RateLimit>,
+    margin: Duration,
+    max_wait: Duration,
+    retry: RetryPolicy,
 }
 
 impl Default for Config {
@@ -50,6 +98,10 @@ impl Default for Config {
             api_base: Cloud::Public.api_base().to_owned(),
             token: None,
             timeout: DEFAULT_TIMEOUT,
+            rate_limits: DEFAULT_RATE_LIMITS.to_vec(),
+            margin: Duration::from_millis(100),
+            max_wait: Duration::from_secs(60),
+            retry: RetryPolicy::default(),
         }
     }
 }
@@ -98,18 +150,55 @@ impl Config {
                 ))
             }
         };
-        let timeout_ms = field::<u64>(&map, "timeout_ms")?.unwrap_or(30_000);
-        if !(1..=3_600_000).contains(&timeout_ms) {
+        let defaults = Config::default();
+        let ms = |key: &str, default: Duration, range: std::ops::RangeInclusive<u64>| {
+            let value = field::<u64>(&map, key)?.unwrap_or(default.as_millis() as u64);
+            if !range.contains(&value) {
+                return Err(Error::invalid_argument(format!(
+                    "configuration key {key:?} is {value}; it must be between {} and {}",
+                    range.start(),
+                    range.end()
+                )));
+            }
+            Ok(Duration::from_millis(value))
+        };
+        let timeout = ms("timeout_ms", defaults.timeout, 1..=3_600_000)?;
+        let margin = ms("rate_limit_margin_ms", defaults.margin, 0..=60_000)?;
+        let max_wait = ms("max_wait_ms", defaults.max_wait, 0..=86_400_000)?;
+        let base = ms("retry_base_ms", defaults.retry.base, 0..=600_000)?;
+        let cap = ms("retry_cap_ms", defaults.retry.cap, 0..=3_600_000)?;
+        let max_retries = field::<u32>(&map, "max_retries")?.unwrap_or(defaults.retry.max_retries);
+        if max_retries > 10 {
             return Err(Error::invalid_argument(format!(
-                "configuration key \"timeout_ms\" is {timeout_ms}; it must be between 1 and \
-                 3600000"
+                "configuration key \"max_retries\" is {max_retries}; it must be at most 10"
             )));
         }
+        let rate_limits = match field::<Vec<RateLimit>>(&map, "rate_limits")? {
+            None => defaults.rate_limits,
+            Some(limits) => {
+                if let Some(bad) = limits.iter().find(|l| l.calls == 0 || l.period_ms == 0) {
+                    return Err(Error::invalid_argument(format!(
+                        "configuration key \"rate_limits\": {{\"calls\": {}, \"period_ms\": {}}} \
+                         must have calls and period_ms above 0",
+                        bad.calls, bad.period_ms
+                    )));
+                }
+                limits
+            }
+        };
         Ok(Config {
             cloud,
             api_base,
             token,
-            timeout: Duration::from_millis(timeout_ms),
+            timeout,
+            rate_limits,
+            margin,
+            max_wait,
+            retry: RetryPolicy {
+                max_retries,
+                base,
+                cap,
+            },
         })
     }
 
@@ -158,6 +247,37 @@ impl Config {
     /// The bound on one HTTP attempt.
     pub fn timeout(&self) -> Duration {
         self.timeout
+    }
+
+    /// The client-side rate limits, per API (empty: no client-side limiting).
+    pub fn rate_limits(&self) -> &[RateLimit] {
+        &self.rate_limits
+    }
+
+    /// The safety margin added to every rate-limit window.
+    pub fn rate_limit_margin(&self) -> Duration {
+        self.margin
+    }
+
+    /// The longest a call waits for rate-limit budget before failing with
+    /// `RateLimited` (without sending anything).
+    pub fn max_wait(&self) -> Duration {
+        self.max_wait
+    }
+
+    /// Retries and backoff.
+    pub fn retry(&self) -> &RetryPolicy {
+        &self.retry
+    }
+
+    /// The longest one call can take: every attempt may wait `max_wait` for budget,
+    /// run `timeout`, then back off (at most `retry_cap_ms`). A cancel may add one
+    /// read of the action, bounded the same way.
+    pub fn worst_case_duration(&self) -> Duration {
+        let attempts = self.retry.max_retries + 1;
+        let one_call =
+            (self.max_wait + self.timeout) * attempts + self.retry.cap * self.retry.max_retries;
+        one_call * 2
     }
 }
 

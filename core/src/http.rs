@@ -20,6 +20,11 @@ pub(crate) enum Api {
 }
 
 impl Api {
+    /// Every API, in the order of their discriminants (budgets are indexed by them).
+    pub(crate) const ALL: &'static [Api] = &[Api::Cancel, Api::Get];
+}
+
+impl Api {
     /// The name used in logs and budget keys.
     pub(crate) fn name(self) -> &'static str {
         match self {
@@ -50,8 +55,9 @@ pub(crate) struct Reply {
 pub(crate) enum NoAnswer {
     /// The attempt ran out of time.
     Timeout,
-    /// The connection failed or dropped; the text says how.
-    Network(String),
+    /// The connection failed or dropped; the text says how. `sent` is false when
+    /// the request certainly never reached the service (the connection was refused).
+    Network { message: String, sent: bool },
 }
 
 /// Sends one attempt of `call` with `token`, and reads the whole answer.
@@ -92,10 +98,21 @@ fn no_answer(e: reqwest::Error) -> NoAnswer {
         text.push_str(&s.to_string());
         source = s.source();
     }
-    NoAnswer::Network(text)
+    NoAnswer::Network {
+        message: text,
+        sent: !e.is_connect(),
+    }
 }
 
 impl NoAnswer {
+    /// Whether the service may have received, and applied, the request.
+    pub(crate) fn maybe_applied(&self) -> bool {
+        match self {
+            NoAnswer::Timeout => true,
+            NoAnswer::Network { sent, .. } => *sent,
+        }
+    }
+
     /// The error for an attempt that got no answer.
     pub(crate) fn into_error(self, context: &str, attempts: u32, timeout: Duration) -> Error {
         let failure = Failure {
@@ -105,7 +122,7 @@ impl NoAnswer {
         };
         match self {
             NoAnswer::Timeout => Error::Timeout { failure, timeout },
-            NoAnswer::Network(message) => Error::Network(Failure {
+            NoAnswer::Network { message, .. } => Error::Network(Failure {
                 message: Some(message),
                 ..failure
             }),

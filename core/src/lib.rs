@@ -27,6 +27,8 @@ mod config;
 mod error;
 mod http;
 mod open_enum;
+mod ratelimit;
+mod retry;
 mod secret;
 mod timestamp;
 
@@ -35,7 +37,8 @@ pub use action_id::ActionId;
 pub use client::{Client, USER_AGENT};
 pub use cloud::{Cloud, CLOUD_NAMES, REGIONS};
 pub use comment::{Comment, MAX_COMMENT_CHARS};
-pub use config::{Config, DEFAULT_TIMEOUT};
+pub use config::{Config, RetryPolicy, DEFAULT_RATE_LIMITS, DEFAULT_TIMEOUT};
 pub use error::{Error, ErrorKind, Failure};
+pub use ratelimit::RateLimit;
 pub use secret::Secret;
 pub use timestamp::Timestamp;
