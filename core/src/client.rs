@@ -194,7 +194,7 @@ impl Client {
         loop {
             if let Err(wait) = budget.acquire(config.max_wait()).await {
                 return Err(Error::RateLimited {
-                    failure: Failure {
+                    failure: Box::new(Failure {
                         context: call.context.clone(),
                         message: Some(format!(
                             "the client-side budget of the {} API would need a wait of {} ms, \
@@ -205,7 +205,7 @@ impl Client {
                         )),
                         attempts: tries.attempts,
                         ..Failure::default()
-                    },
+                    }),
                     retry_after: Some(wait),
                 });
             }
@@ -288,7 +288,7 @@ fn is_refusal(e: &Error) -> bool {
 
 fn not_cancellable(refused: Error, action: MachineAction) -> Error {
     Error::NotCancellable {
-        failure: refused.failure().cloned().unwrap_or_default(),
+        failure: Box::new(refused.failure().cloned().unwrap_or_default()),
         status: action.status.clone(),
         action: Box::new(action),
     }

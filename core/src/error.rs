@@ -90,42 +90,42 @@ pub enum Error {
         message: String,
     },
     /// No action has that id (HTTP 404).
-    NotFound(Failure),
+    NotFound(Box<Failure>),
     /// The action is already final and cannot be cancelled.
     NotCancellable {
         /// The call and the answer that revealed it.
-        failure: Failure,
+        failure: Box<Failure>,
         /// The action's current (final) status.
         status: ActionStatus,
         /// The action as read from the service.
         action: Box<MachineAction>,
     },
     /// The token is missing, invalid or expired (HTTP 401), or the sign-in failed.
-    Unauthorized(Failure),
+    Unauthorized(Box<Failure>),
     /// The token lacks the permission the call needs (HTTP 403).
-    Forbidden(Failure),
+    Forbidden(Box<Failure>),
     /// Throttled by the service (HTTP 429) or by the client-side budget.
     RateLimited {
         /// The call and the answer, if the service answered.
-        failure: Failure,
+        failure: Box<Failure>,
         /// How long until budget frees up, when known.
         retry_after: Option<Duration>,
     },
     /// No answer within the per-attempt timeout.
     Timeout {
         /// The call that timed out.
-        failure: Failure,
+        failure: Box<Failure>,
         /// The per-attempt timeout that expired.
         timeout: Duration,
     },
     /// The connection failed or dropped.
-    Network(Failure),
+    Network(Box<Failure>),
     /// The service failed (HTTP 5xx).
-    ServerError(Failure),
+    ServerError(Box<Failure>),
     /// The answer could not be read (malformed or truncated JSON, unexpected shape).
-    BadResponse(Failure),
+    BadResponse(Box<Failure>),
     /// Any other HTTP error.
-    Api(Failure),
+    Api(Box<Failure>),
 }
 
 impl Error {
@@ -163,10 +163,10 @@ impl Error {
             | Error::Network(f)
             | Error::ServerError(f)
             | Error::BadResponse(f)
-            | Error::Api(f) => Some(f),
+            | Error::Api(f) => Some(f.as_ref()),
             Error::NotCancellable { failure, .. }
             | Error::RateLimited { failure, .. }
-            | Error::Timeout { failure, .. } => Some(failure),
+            | Error::Timeout { failure, .. } => Some(failure.as_ref()),
         }
     }
 
@@ -318,14 +318,14 @@ mod tests {
 
     #[test]
     fn display_gives_the_service_details_and_advice() {
-        let err = Error::Api(Failure {
+        let err = Error::Api(Box::new(Failure {
             context: "cancel of machine action x".into(),
             http_status: Some(400),
             code: Some("InvalidRequestBody".into()),
             message: Some("bad body".into()),
             target: Some("c0ffee".into()),
             attempts: 2,
-        });
+        }));
         let text = err.to_string();
         for part in [
             "cancel of machine action x",

@@ -121,11 +121,14 @@ impl NoAnswer {
             ..Failure::default()
         };
         match self {
-            NoAnswer::Timeout => Error::Timeout { failure, timeout },
-            NoAnswer::Network { message, .. } => Error::Network(Failure {
+            NoAnswer::Timeout => Error::Timeout {
+                failure: Box::new(failure),
+                timeout,
+            },
+            NoAnswer::Network { message, .. } => Error::Network(Box::new(Failure {
                 message: Some(message),
                 ..failure
-            }),
+            })),
         }
     }
 }
@@ -158,6 +161,7 @@ impl Reply {
             }
             Err(_) => {}
         }
+        let failure = Box::new(failure);
         match self.status {
             401 => Error::Unauthorized(failure),
             403 => Error::Forbidden(failure),
@@ -179,13 +183,13 @@ impl Reply {
 
     /// A `BadResponse` error about this answer.
     pub(crate) fn bad(&self, context: &str, attempts: u32, why: &str) -> Error {
-        Error::BadResponse(Failure {
+        Error::BadResponse(Box::new(Failure {
             context: context.to_owned(),
             http_status: Some(self.status),
             message: Some(why.to_owned()),
             attempts,
             ..Failure::default()
-        })
+        }))
     }
 }
 

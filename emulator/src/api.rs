@@ -15,7 +15,7 @@ use crate::gate::Caller;
 use crate::odata::Query;
 use crate::shared::Shared;
 use crate::store::NewAction;
-use crate::wire::api_error;
+use crate::wire::{api_error, ApiError};
 
 /// The base URL the client used, from its `Host` header, for `@odata` links.
 fn base(headers: &HeaderMap) -> String {
@@ -31,16 +31,16 @@ fn entity_context(headers: &HeaderMap) -> String {
 }
 
 /// Reads a JSON object body with a case-sensitive, required `Comment` string.
-fn comment_body(body: &[u8]) -> Result<(String, Map<String, Value>), Response> {
+fn comment_body(body: &[u8]) -> Result<(String, Map<String, Value>), ApiError> {
     let value: Value = serde_json::from_slice(body).map_err(|e| {
-        api_error(
+        ApiError::new(
             400,
             "InvalidRequestBody",
-            &format!("Request body is not valid JSON: {e}"),
+            format!("Request body is not valid JSON: {e}"),
         )
     })?;
     let Value::Object(map) = value else {
-        return Err(api_error(
+        return Err(ApiError::new(
             400,
             "InvalidRequestBody",
             "Request body must be a JSON object",
@@ -48,12 +48,12 @@ fn comment_body(body: &[u8]) -> Result<(String, Map<String, Value>), Response> {
     };
     match map.get("Comment") {
         Some(Value::String(c)) => Ok((c.clone(), map)),
-        None | Some(Value::Null) => Err(api_error(
+        None | Some(Value::Null) => Err(ApiError::new(
             400,
             "MissingRequiredParameter",
             "Missing required parameter 'Comment' (parameter names are case-sensitive)",
         )),
-        Some(_) => Err(api_error(
+        Some(_) => Err(ApiError::new(
             400,
             "InvalidRequestBody",
             "'Comment' must be a string",
@@ -79,7 +79,7 @@ pub async fn cancel(
 ) -> Response {
     let (comment, _) = match comment_body(&body) {
         Ok(parsed) => parsed,
-        Err(response) => return response,
+        Err(error) => return error.into_response(),
     };
     let mut state = shared.lock();
     let Some(action) = state.store.get(&id, &shared.config) else {
@@ -206,7 +206,7 @@ pub async fn create(
     };
     let (comment, map) = match comment_body(&body) {
         Ok(parsed) => parsed,
-        Err(response) => return response,
+        Err(error) => return error.into_response(),
     };
     let scope = scope_key.map(|(key, default)| {
         map.get(key)

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use crate::faults::Fault;
 use crate::server::ConnKill;
 use crate::shared::Shared;
-use crate::wire::{api_error, default_code, too_many_requests};
+use crate::wire::{api_error, default_code, too_many_requests, ApiError};
 
 /// Who is calling, once authenticated.
 #[derive(Clone, Debug)]
@@ -70,8 +70,8 @@ fn permitted(roles: &Option<Vec<String>>, route: &str, budget: &str) -> bool {
 }
 
 /// Checks the bearer token.
-fn authenticate(shared: &Shared, request: &Request) -> Result<Caller, Response> {
-    let unauthorized = |m: &str| api_error(401, "Unauthorized", m);
+fn authenticate(shared: &Shared, request: &Request) -> Result<Caller, ApiError> {
+    let unauthorized = |m: &str| ApiError::new(401, "Unauthorized", m);
     let value = request
         .headers()
         .get(header::AUTHORIZATION)
@@ -153,7 +153,7 @@ async fn answer(
     }
     let caller = match authenticate(shared, &request) {
         Ok(caller) => caller,
-        Err(response) => return response,
+        Err(error) => return error.into_response(),
     };
     if !permitted(&caller.roles, route, budget) {
         return api_error(

@@ -5,6 +5,34 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use time::OffsetDateTime;
 
+/// An error the service answers, before it is rendered.
+#[derive(Debug)]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: u16,
+    /// The error code.
+    pub code: &'static str,
+    /// The message.
+    pub message: String,
+}
+
+impl ApiError {
+    /// An error with this status, code and message.
+    pub fn new(status: u16, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        api_error(self.status, self.code, &self.message)
+    }
+}
+
 /// An error answer in the documented shape, with a fresh correlation id as `target`.
 pub fn api_error(status: u16, code: &str, message: &str) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The one command that runs every test of the project, in every language.
+# It installs what it needs on a fresh Debian machine and starts what it needs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "Rust: unit, integration and doc tests (core against the emulator over loopback)"
+cargo test --workspace --all-targets
+cargo test --workspace --doc
+
+echo
+echo "all test suites passed"
