@@ -27,7 +27,7 @@ mod config;
 mod error;
 mod http;
 mod open_enum;
-mod ratelimit;
+pub mod ratelimit;
 mod retry;
 mod secret;
 mod timestamp;

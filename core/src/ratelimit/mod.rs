@@ -8,11 +8,9 @@ mod budget;
 mod registry;
 mod windows;
 
+pub use budget::ApiBudget;
 pub(crate) use registry::{shared_budget, Budget, BudgetKey};
-pub use windows::RateLimit;
-
-#[cfg(test)]
-use budget::ApiBudget;
+pub use windows::{RateLimit, Windows};
 
 #[cfg(test)]
 mod tests;

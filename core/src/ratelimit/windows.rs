@@ -42,7 +42,8 @@ impl Windows {
             limits: limits.to_vec(),
             margin,
             keep,
-            admitted: VecDeque::with_capacity(keep),
+            // Grows on demand: a generous limit costs memory only when it is used.
+            admitted: VecDeque::with_capacity(keep.min(4096)),
             paused_until: None,
         }
     }
