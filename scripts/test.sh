@@ -10,5 +10,11 @@ step "Rust: unit, integration and doc tests (core against the emulator over loop
 cargo test --workspace --all-targets
 cargo test --workspace --doc
 
+step "C and C++: the header, and libmde (shared, static, under valgrind) against the emulator"
+bash tests/c/run.sh
+
+step "C# over P/Invoke with Mono: the PowerShell module's interop source against libmde"
+bash tests/csharp/run.sh
+
 echo
 echo "all test suites passed"
