@@ -149,53 +149,14 @@ impl MachineAction {
     /// Reads an entity from JSON text. Fails only when the text is not a JSON object
     /// with a string `id`.
     pub fn from_json(text: &str) -> Result<Self, String> {
-        let map: Map<String, Value> = serde_json::from_str(text)
+        use serde::Deserializer as _;
+        let mut de = serde_json::Deserializer::from_str(text);
+        let mut builder = de
+            .deserialize_map(Builder::default())
+            .and_then(|b| de.end().map(|()| b))
             .map_err(|e| format!("the action is not a JSON object: {e}"))?;
-        Self::from_map(map, text.to_owned())
-    }
-
-    fn from_map(mut map: Map<String, Value>, raw: String) -> Result<Self, String> {
-        let mut f = Fields {
-            map: &mut map,
-            extra: Map::new(),
-        };
-        let id = match f.string(&["id"]) {
-            Some(id) => id,
-            None => return Err("the action has no string \"id\"".into()),
-        };
-        let action = MachineAction {
-            odata_context: f.string(&["@odata.context"]),
-            id,
-            action_type: ActionType::parse(&f.string(&["type"]).unwrap_or_default()),
-            title: f.string(&["title"]),
-            requestor: f.string(&["requestor"]),
-            requestor_comment: f.string(&["requestorComment"]),
-            status: ActionStatus::parse(&f.string(&["status"]).unwrap_or_default()),
-            machine_id: f.string(&["machineId"]),
-            computer_dns_name: f.string(&["computerDnsName"]),
-            creation_date_time_utc: f.timestamp(&["creationDateTimeUtc"]),
-            last_update_date_time_utc: f.timestamp(&["lastUpdateDateTimeUtc", "lastUpdateTimeUtc"]),
-            cancellation_requestor: f.string(&["cancellationRequestor"]),
-            cancellation_comment: f.string(&["cancellationComment"]),
-            cancellation_date_time_utc: f.timestamp(&["cancellationDateTimeUtc"]),
-            error_hresult: f.integer(&["errorHResult"]),
-            scope: f.string(&["scope"]),
-            external_id: f.string(&["externalId", "externalID"]),
-            request_source: f.string(&["requestSource"]),
-            related_file_info: f.object(&["relatedFileInfo"], |mut o| {
-                Some(RelatedFileInfo {
-                    file_identifier: o.string(&["fileIdentifier"]),
-                    file_identifier_type: o.string(&["fileIdentifierType"]),
-                    extra: o.finish(),
-                })
-            }),
-            commands: f.commands().unwrap_or_default(),
-            troubleshoot_info: f.any(&["troubleshootInfo"]),
-            extra: Map::new(),
-            raw,
-        };
-        let extra = f.finish();
-        Ok(MachineAction { extra, ..action })
+        let id = builder.id.take().ok_or("the action has no string \"id\"")?;
+        Ok(builder.build(id, text.to_owned()))
     }
 
     /// Whether the action can no longer change.
@@ -206,6 +167,189 @@ impl MachineAction {
     /// The entity exactly as the service sent it, as JSON text.
     pub fn raw_json(&self) -> &str {
         &self.raw
+    }
+}
+
+/// The entity's keys, read in one pass over the object: each documented key goes to
+/// its typed slot, anything else (or a value of an unexpected type) to `extra`.
+#[derive(Default)]
+struct Builder {
+    id: Option<String>,
+    odata_context: Option<String>,
+    action_type: Option<String>,
+    title: Option<String>,
+    requestor: Option<String>,
+    requestor_comment: Option<String>,
+    status: Option<String>,
+    machine_id: Option<String>,
+    computer_dns_name: Option<String>,
+    created: Option<Timestamp>,
+    last_update: Option<Timestamp>,
+    cancellation_requestor: Option<String>,
+    cancellation_comment: Option<String>,
+    cancelled: Option<Timestamp>,
+    error_hresult: Option<i64>,
+    scope: Option<String>,
+    external_id: Option<String>,
+    request_source: Option<String>,
+    related_file_info: Option<RelatedFileInfo>,
+    commands: Option<Vec<Command>>,
+    troubleshoot_info: Option<Value>,
+    extra: Map<String, Value>,
+}
+
+/// A conversion that hands the value back when its type is unexpected.
+type Convert<T> = fn(Value) -> Result<T, Value>;
+
+fn string(v: Value) -> Result<String, Value> {
+    match v {
+        Value::String(s) => Ok(s),
+        other => Err(other),
+    }
+}
+
+fn timestamp(v: Value) -> Result<Timestamp, Value> {
+    match v {
+        Value::String(s) => Timestamp::parse(&s).ok_or(Value::String(s)),
+        other => Err(other),
+    }
+}
+
+fn integer(v: Value) -> Result<i64, Value> {
+    v.as_i64().ok_or(v)
+}
+
+fn related_file_info(v: Value) -> Result<RelatedFileInfo, Value> {
+    let Value::Object(mut map) = v else {
+        return Err(v);
+    };
+    let mut o = Fields {
+        map: &mut map,
+        extra: Map::new(),
+    };
+    Ok(RelatedFileInfo {
+        file_identifier: o.string(&["fileIdentifier"]),
+        file_identifier_type: o.string(&["fileIdentifierType"]),
+        extra: o.finish(),
+    })
+}
+
+fn commands(v: Value) -> Result<Vec<Command>, Value> {
+    let mut map = Map::new();
+    map.insert("commands".to_owned(), v);
+    let mut f = Fields {
+        map: &mut map,
+        extra: Map::new(),
+    };
+    match f.commands() {
+        Some(commands) => Ok(commands),
+        None => Err(f.finish().remove("commands").unwrap_or_default()),
+    }
+}
+
+impl Builder {
+    /// Puts a value in its slot, or in `extra` when the slot is taken (an alias seen
+    /// twice) or the value's type is unexpected. A null leaves the slot empty.
+    fn put<T>(
+        slot: &mut Option<T>,
+        extra: &mut Map<String, Value>,
+        key: String,
+        v: Value,
+        f: Convert<T>,
+    ) {
+        if v.is_null() && slot.is_none() {
+            return;
+        }
+        if slot.is_some() {
+            extra.insert(key, v);
+            return;
+        }
+        match f(v) {
+            Ok(t) => *slot = Some(t),
+            Err(v) => {
+                extra.insert(key, v);
+            }
+        }
+    }
+
+    fn accept(&mut self, key: String, v: Value) {
+        let x = &mut self.extra;
+        match key.as_str() {
+            "id" => Self::put(&mut self.id, x, key, v, string),
+            "@odata.context" => Self::put(&mut self.odata_context, x, key, v, string),
+            "type" => Self::put(&mut self.action_type, x, key, v, string),
+            "title" => Self::put(&mut self.title, x, key, v, string),
+            "requestor" => Self::put(&mut self.requestor, x, key, v, string),
+            "requestorComment" => Self::put(&mut self.requestor_comment, x, key, v, string),
+            "status" => Self::put(&mut self.status, x, key, v, string),
+            "machineId" => Self::put(&mut self.machine_id, x, key, v, string),
+            "computerDnsName" => Self::put(&mut self.computer_dns_name, x, key, v, string),
+            "creationDateTimeUtc" => Self::put(&mut self.created, x, key, v, timestamp),
+            "lastUpdateDateTimeUtc" | "lastUpdateTimeUtc" => {
+                Self::put(&mut self.last_update, x, key, v, timestamp)
+            }
+            "cancellationRequestor" => {
+                Self::put(&mut self.cancellation_requestor, x, key, v, string)
+            }
+            "cancellationComment" => Self::put(&mut self.cancellation_comment, x, key, v, string),
+            "cancellationDateTimeUtc" => Self::put(&mut self.cancelled, x, key, v, timestamp),
+            "errorHResult" => Self::put(&mut self.error_hresult, x, key, v, integer),
+            "scope" => Self::put(&mut self.scope, x, key, v, string),
+            "externalId" | "externalID" => Self::put(&mut self.external_id, x, key, v, string),
+            "requestSource" => Self::put(&mut self.request_source, x, key, v, string),
+            "relatedFileInfo" => {
+                Self::put(&mut self.related_file_info, x, key, v, related_file_info)
+            }
+            "commands" => Self::put(&mut self.commands, x, key, v, commands),
+            "troubleshootInfo" => Self::put(&mut self.troubleshoot_info, x, key, v, Ok),
+            _ => {
+                x.insert(key, v);
+            }
+        }
+    }
+
+    fn build(self, id: String, raw: String) -> MachineAction {
+        MachineAction {
+            id,
+            action_type: ActionType::parse(self.action_type.as_deref().unwrap_or_default()),
+            title: self.title,
+            requestor: self.requestor,
+            requestor_comment: self.requestor_comment,
+            status: ActionStatus::parse(self.status.as_deref().unwrap_or_default()),
+            machine_id: self.machine_id,
+            computer_dns_name: self.computer_dns_name,
+            creation_date_time_utc: self.created,
+            last_update_date_time_utc: self.last_update,
+            cancellation_requestor: self.cancellation_requestor,
+            cancellation_comment: self.cancellation_comment,
+            cancellation_date_time_utc: self.cancelled,
+            error_hresult: self.error_hresult,
+            scope: self.scope,
+            external_id: self.external_id,
+            request_source: self.request_source,
+            related_file_info: self.related_file_info,
+            commands: self.commands.unwrap_or_default(),
+            troubleshoot_info: self.troubleshoot_info,
+            odata_context: self.odata_context,
+            extra: self.extra,
+            raw,
+        }
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Builder {
+    type Value = Builder;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut self, mut map: A) -> Result<Builder, A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            let value: Value = map.next_value()?;
+            self.accept(key, value);
+        }
+        Ok(self)
     }
 }
 
@@ -242,10 +386,6 @@ impl Fields<'_> {
 
     fn timestamp(&mut self, keys: &[&str]) -> Option<Timestamp> {
         self.convert(keys, |v| v.as_str().and_then(Timestamp::parse))
-    }
-
-    fn any(&mut self, keys: &[&str]) -> Option<Value> {
-        self.take(keys).map(|(_, v)| v)
     }
 
     fn object<T>(&mut self, keys: &[&str], f: impl FnOnce(Fields<'_>) -> Option<T>) -> Option<T> {

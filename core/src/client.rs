@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
+use reqwest::header::HeaderValue;
 use reqwest::Method;
 use tokio::time::Instant;
 
@@ -12,10 +13,9 @@ use crate::action_id::ActionId;
 use crate::comment::Comment;
 use crate::config::Config;
 use crate::error::{Error, Failure};
-use crate::http::{attempt, Api, Call, Reply};
+use crate::http::{api_url, attempt, bearer, Api, Call, Reply};
 use crate::ratelimit::{shared_budget, Budget, BudgetKey};
 use crate::retry::backoff;
-use crate::secret::Secret;
 
 /// The `User-Agent` every request carries.
 pub const USER_AGENT: &str = concat!(
@@ -39,6 +39,10 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     config: Config,
+    /// The API base, parsed once.
+    base: reqwest::Url,
+    /// `Bearer <token>`, marked sensitive; `None` without credentials.
+    authorization: Option<HeaderValue>,
     /// `None` without credentials: such a client fails every call before I/O.
     budget: Option<Arc<Budget>>,
 }
@@ -65,6 +69,8 @@ impl Client {
     pub fn new(config: Config) -> Result<Self, Error> {
         let http = reqwest::Client::builder()
             .user_agent(USER_AGENT)
+            // The API never redirects; following one would carry the token elsewhere.
+            .redirect(reqwest::redirect::Policy::none())
             .timeout(config.timeout())
             .connect_timeout(config.timeout().min(std::time::Duration::from_secs(10)))
             .build()
@@ -77,9 +83,14 @@ impl Client {
                 config.rate_limit_margin(),
             ))
         });
+        let base = reqwest::Url::parse(config.api_base())
+            .map_err(|e| Error::invalid_argument(format!("invalid API base URL: {e}")))?;
+        let authorization = config.token().map(bearer).transpose()?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
+                base,
+                authorization,
                 config,
                 budget,
             }),
@@ -113,9 +124,9 @@ impl Client {
         let call = Call {
             api: Api::Cancel,
             method: Method::POST,
-            url: format!(
-                "{}/api/machineactions/{id}/cancel",
-                self.inner.config.api_base()
+            url: api_url(
+                &self.inner.base,
+                &["api", "machineactions", id.as_str(), "cancel"],
             ),
             body: Some(Bytes::from(body)),
             context: format!("cancel of machine action {id}"),
@@ -164,7 +175,7 @@ impl Client {
         let call = Call {
             api: Api::Get,
             method: Method::GET,
-            url: format!("{}/api/machineactions/{id}", self.inner.config.api_base()),
+            url: api_url(&self.inner.base, &["api", "machineactions", id.as_str()]),
             body: None,
             context: format!("get of machine action {id}"),
         };
@@ -183,7 +194,12 @@ impl Client {
 
     /// Sends `call` until it gets a 2xx, a final error, or runs out of retries. Every
     /// attempt first waits for budget on the shared limiter.
-    async fn send(&self, call: &Call, token: &Secret, tries: &mut Tries) -> Result<Reply, Error> {
+    async fn send(
+        &self,
+        call: &Call,
+        token: &HeaderValue,
+        tries: &mut Tries,
+    ) -> Result<Reply, Error> {
         let config = &self.inner.config;
         let budget = self
             .inner
@@ -268,8 +284,8 @@ impl Client {
         }
     }
 
-    fn token(&self) -> Result<&Secret, Error> {
-        self.inner.config.token().ok_or_else(|| {
+    fn token(&self) -> Result<&HeaderValue, Error> {
+        self.inner.authorization.as_ref().ok_or_else(|| {
             Error::invalid_argument("no credentials configured: set \"token\" (or MDE_TOKEN)")
         })
     }

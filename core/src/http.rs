@@ -3,7 +3,7 @@
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::Method;
 use serde_json::Value;
 
@@ -38,7 +38,7 @@ impl Api {
 pub(crate) struct Call {
     pub api: Api,
     pub method: Method,
-    pub url: String,
+    pub url: reqwest::Url,
     pub body: Option<Bytes>,
     /// Says which call failed, in errors: `cancel of machine action ...`.
     pub context: String,
@@ -60,15 +60,36 @@ pub(crate) enum NoAnswer {
     Network { message: String, sent: bool },
 }
 
-/// Sends one attempt of `call` with `token`, and reads the whole answer.
+/// The `Authorization` header for a bearer token, marked sensitive so that no layer
+/// below prints it.
+pub(crate) fn bearer(token: &Secret) -> Result<HeaderValue, Error> {
+    let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
+        Error::invalid_argument("the token holds characters that cannot be sent in an HTTP header")
+    })?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// The URL of `segments` under the API base, without parsing text again.
+pub(crate) fn api_url(base: &reqwest::Url, segments: &[&str]) -> reqwest::Url {
+    let mut url = base.clone();
+    url.path_segments_mut()
+        .expect("an http(s) base URL has a path")
+        .pop_if_empty()
+        .extend(segments);
+    url
+}
+
+/// Sends one attempt of `call` with the `Authorization` header, and reads the whole
+/// answer.
 pub(crate) async fn attempt(
     http: &reqwest::Client,
     call: &Call,
-    token: &Secret,
+    authorization: &HeaderValue,
 ) -> Result<Reply, NoAnswer> {
     let mut request = http
-        .request(call.method.clone(), &call.url)
-        .header(AUTHORIZATION, format!("Bearer {}", token.expose()))
+        .request(call.method.clone(), call.url.clone())
+        .header(AUTHORIZATION, authorization.clone())
         .header(ACCEPT, "application/json");
     if let Some(body) = &call.body {
         request = request
@@ -206,7 +227,26 @@ pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Durati
 #[cfg(test)]
 mod tests {
     use super::*;
-    use reqwest::header::HeaderValue;
+
+    #[test]
+    fn urls_are_built_under_the_base_path() {
+        let base = reqwest::Url::parse("https://proxy.example/mde").unwrap();
+        let url = api_url(&base, &["api", "machineactions", "x", "cancel"]);
+        assert_eq!(
+            url.as_str(),
+            "https://proxy.example/mde/api/machineactions/x/cancel"
+        );
+        let base = reqwest::Url::parse("http://127.0.0.1:9").unwrap();
+        assert_eq!(api_url(&base, &["api"]).as_str(), "http://127.0.0.1:9/api");
+    }
+
+    #[test]
+    fn bearer_header_is_sensitive_and_refuses_control_characters() {
+        let h = bearer(&Secret::new("abc")).unwrap();
+        assert!(h.is_sensitive());
+        assert_eq!(h.to_str().unwrap(), "Bearer abc");
+        assert!(bearer(&Secret::new("a\nb")).is_err());
+    }
 
     #[test]
     fn retry_after_reads_seconds_and_http_dates() {
