@@ -16,5 +16,8 @@ bash tests/c/run.sh
 step "C# over P/Invoke with Mono: the PowerShell module's interop source against libmde"
 bash tests/csharp/run.sh
 
+step "Python: the mde module built with maturin into .venv, pytest, mypy.stubtest"
+bash tests/python/run.sh
+
 echo
 echo "all test suites passed"

@@ -152,7 +152,7 @@ impl Client {
             if action.status == ActionStatus::Cancelled
                 && action.cancellation_comment.as_deref() == Some(comment.as_str())
             {
-                tracing::info!(%id, attempts = tries.attempts, "a lost cancel attempt was applied");
+                tracing::info!(target: "mde", %id, attempts = tries.attempts, "a lost cancel attempt was applied");
                 return Ok(action);
             }
             if action.is_final() {
@@ -229,6 +229,7 @@ impl Client {
             let started = Instant::now();
             let result = attempt(&self.inner.http, call, token).await;
             tracing::debug!(
+                target: "mde",
                 api = call.api.name(),
                 method = %call.method,
                 url = %call.url,
@@ -274,6 +275,7 @@ impl Client {
                 None => backoff(config.retry(), tries.attempts),
             };
             tracing::info!(
+                target: "mde",
                 api = call.api.name(),
                 attempt = tries.attempts,
                 delay_ms = delay.as_millis() as u64,
