@@ -4,16 +4,16 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
-use reqwest::header::HeaderValue;
 use reqwest::Method;
 use tokio::time::Instant;
 
 use crate::action::{ActionStatus, MachineAction};
 use crate::action_id::ActionId;
+use crate::auth::Auth;
 use crate::comment::Comment;
 use crate::config::Config;
 use crate::error::{Error, Failure};
-use crate::http::{api_url, attempt, bearer, Api, Call, Reply};
+use crate::http::{api_url, attempt, Api, Call, Reply};
 use crate::ratelimit::{shared_budget, Budget, BudgetKey};
 use crate::retry::backoff;
 
@@ -41,8 +41,8 @@ struct Inner {
     config: Config,
     /// The API base, parsed once.
     base: reqwest::Url,
-    /// `Bearer <token>`, marked sensitive; `None` without credentials.
-    authorization: Option<HeaderValue>,
+    /// Where the `Authorization` header comes from; `None` without credentials.
+    auth: Option<Auth>,
     /// `None` without credentials: such a client fails every call before I/O.
     budget: Option<Arc<Budget>>,
 }
@@ -61,6 +61,8 @@ struct Tries {
     attempts: u32,
     /// An earlier attempt may have been applied although its answer was lost.
     maybe_applied: bool,
+    /// The token was renewed after a 401 (once per call).
+    renewed: bool,
 }
 
 impl Client {
@@ -75,22 +77,22 @@ impl Client {
             .connect_timeout(config.timeout().min(std::time::Duration::from_secs(10)))
             .build()
             .map_err(|e| Error::invalid_argument(format!("cannot set up HTTP: {e}")))?;
-        let budget = config.token().map(|token| {
+        let budget = config.credentials().map(|credentials| {
             shared_budget(BudgetKey::new(
                 config.api_base(),
-                token.expose(),
+                &credentials.identity(),
                 config.rate_limits(),
                 config.rate_limit_margin(),
             ))
         });
         let base = reqwest::Url::parse(config.api_base())
             .map_err(|e| Error::invalid_argument(format!("invalid API base URL: {e}")))?;
-        let authorization = config.token().map(bearer).transpose()?;
+        let auth = Auth::new(&config)?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 base,
-                authorization,
+                auth,
                 config,
                 budget,
             }),
@@ -118,7 +120,7 @@ impl Client {
         comment: &str,
     ) -> Result<MachineAction, Error> {
         let comment = Comment::new(comment)?;
-        let token = self.token()?;
+        let auth = self.auth()?;
         let body = serde_json::to_vec(&serde_json::json!({ "Comment": comment.as_str() }))
             .expect("a string map always serialises");
         let call = Call {
@@ -133,7 +135,7 @@ impl Client {
         };
         let mut tries = Tries::default();
         loop {
-            let refused = match self.send(&call, token, &mut tries).await {
+            let refused = match self.send(&call, auth, &mut tries).await {
                 Ok(reply) => return entity(&call, &reply, tries.attempts),
                 Err(e) if is_refusal(&e) => e,
                 Err(e) => return Err(e),
@@ -171,7 +173,7 @@ impl Client {
     /// Errors: `NotFound`, `RateLimited`, and the transport and service errors of
     /// [`Error`].
     pub async fn get_action(&self, id: &ActionId) -> Result<MachineAction, Error> {
-        let token = self.token()?;
+        let auth = self.auth()?;
         let call = Call {
             api: Api::Get,
             method: Method::GET,
@@ -180,7 +182,7 @@ impl Client {
             context: format!("get of machine action {id}"),
         };
         let mut tries = Tries::default();
-        let reply = self.send(&call, token, &mut tries).await?;
+        let reply = self.send(&call, auth, &mut tries).await?;
         entity(&call, &reply, tries.attempts)
     }
 
@@ -194,12 +196,7 @@ impl Client {
 
     /// Sends `call` until it gets a 2xx, a final error, or runs out of retries. Every
     /// attempt first waits for budget on the shared limiter.
-    async fn send(
-        &self,
-        call: &Call,
-        token: &HeaderValue,
-        tries: &mut Tries,
-    ) -> Result<Reply, Error> {
+    async fn send(&self, call: &Call, auth: &Auth, tries: &mut Tries) -> Result<Reply, Error> {
         let config = &self.inner.config;
         let budget = self
             .inner
@@ -208,6 +205,7 @@ impl Client {
             .expect("a client with a token has a budget")
             .api(call.api);
         loop {
+            let authorization = auth.header(&self.inner.http).await?;
             if let Err(wait) = budget.acquire(config.max_wait()).await {
                 return Err(Error::RateLimited {
                     failure: Box::new(Failure {
@@ -227,7 +225,7 @@ impl Client {
             }
             tries.attempts += 1;
             let started = Instant::now();
-            let result = attempt(&self.inner.http, call, token).await;
+            let result = attempt(&self.inner.http, call, &authorization).await;
             tracing::debug!(
                 target: "mde",
                 api = call.api.name(),
@@ -244,6 +242,19 @@ impl Client {
                     let status = reply.status;
                     let error = reply.into_error(&call.context, tries.attempts);
                     match status {
+                        // A revoked or expired token: renew once and retry at once.
+                        401 if !tries.renewed => {
+                            tries.renewed = true;
+                            if auth
+                                .renew(&self.inner.http, &authorization)
+                                .await?
+                                .is_some()
+                            {
+                                tracing::info!(target: "mde", api = call.api.name(), "token refused; renewed it, retrying");
+                                continue;
+                            }
+                            return Err(error);
+                        }
                         429 => {
                             let pause = error.retry_after();
                             if let Some(wait) = pause {
@@ -286,9 +297,12 @@ impl Client {
         }
     }
 
-    fn token(&self) -> Result<&HeaderValue, Error> {
-        self.inner.authorization.as_ref().ok_or_else(|| {
-            Error::invalid_argument("no credentials configured: set \"token\" (or MDE_TOKEN)")
+    fn auth(&self) -> Result<&Auth, Error> {
+        self.inner.auth.as_ref().ok_or_else(|| {
+            Error::invalid_argument(
+                "no credentials configured: set \"token\", or \"tenant_id\", \"client_id\" and \
+                 \"client_secret\" or \"client_certificate_path\" (or their environment variables)",
+            )
         })
     }
 }

@@ -57,6 +57,23 @@ impl Cloud {
         }
     }
 
+    /// The sign-in authority of this cloud (no trailing slash).
+    pub fn authority_host(self) -> &'static str {
+        match self {
+            Cloud::Public | Cloud::Gcc => "https://login.microsoftonline.com",
+            Cloud::GccHigh | Cloud::Dod => "https://login.microsoftonline.us",
+        }
+    }
+
+    /// The token scope of this cloud's API. Microsoft documents the public one; for
+    /// the government clouds other clients use `{API base}/.default`.
+    pub fn default_scope(self) -> String {
+        match self {
+            Cloud::Public => "https://api.securitycenter.microsoft.com/.default".to_owned(),
+            other => format!("{}/.default", other.api_base()),
+        }
+    }
+
     /// The API base URL of a public-cloud region, after checking the region name.
     pub fn regional_api_base(self, region: &str) -> Result<String, Error> {
         if self != Cloud::Public {

@@ -8,9 +8,9 @@ use serde_json::{Map, Value};
 use url::{Host, Url};
 
 use crate::cloud::Cloud;
+use crate::credentials::Credentials;
 use crate::error::Error;
 use crate::ratelimit::RateLimit;
-use crate::secret::Secret;
 
 /// How a configuration key is read from the environment.
 enum EnvForm {
@@ -20,23 +20,61 @@ enum EnvForm {
     Json,
 }
 
-/// Every configuration key, with its environment variable.
-const KEYS: &[(&str, &str, EnvForm)] = &[
-    ("base_url", "MDE_BASE_URL", EnvForm::Text),
-    ("cloud", "MDE_CLOUD", EnvForm::Text),
-    ("region", "MDE_REGION", EnvForm::Text),
-    ("token", "MDE_TOKEN", EnvForm::Text),
-    ("timeout_ms", "MDE_TIMEOUT_MS", EnvForm::Json),
-    ("rate_limits", "MDE_RATE_LIMITS", EnvForm::Json),
+/// Every configuration key, with the environment variables that set it (the first
+/// one set wins): `MDE_` + the key, and the Azure tooling's names for credentials.
+const KEYS: &[(&str, &[&str], EnvForm)] = &[
+    ("base_url", &["MDE_BASE_URL"], EnvForm::Text),
+    ("cloud", &["MDE_CLOUD"], EnvForm::Text),
+    ("region", &["MDE_REGION"], EnvForm::Text),
+    ("token", &["MDE_TOKEN"], EnvForm::Text),
+    (
+        "tenant_id",
+        &["MDE_TENANT_ID", "AZURE_TENANT_ID"],
+        EnvForm::Text,
+    ),
+    (
+        "client_id",
+        &["MDE_CLIENT_ID", "AZURE_CLIENT_ID"],
+        EnvForm::Text,
+    ),
+    (
+        "client_secret",
+        &["MDE_CLIENT_SECRET", "AZURE_CLIENT_SECRET"],
+        EnvForm::Text,
+    ),
+    (
+        "client_certificate_path",
+        &[
+            "MDE_CLIENT_CERTIFICATE_PATH",
+            "AZURE_CLIENT_CERTIFICATE_PATH",
+        ],
+        EnvForm::Text,
+    ),
+    (
+        "client_certificate_password",
+        &[
+            "MDE_CLIENT_CERTIFICATE_PASSWORD",
+            "AZURE_CLIENT_CERTIFICATE_PASSWORD",
+        ],
+        EnvForm::Text,
+    ),
+    (
+        "authority_host",
+        &["MDE_AUTHORITY_HOST", "AZURE_AUTHORITY_HOST"],
+        EnvForm::Text,
+    ),
+    ("scope", &["MDE_SCOPE"], EnvForm::Text),
+    ("timeout_ms", &["MDE_TIMEOUT_MS"], EnvForm::Json),
+    ("rate_limits", &["MDE_RATE_LIMITS"], EnvForm::Json),
     (
         "rate_limit_margin_ms",
-        "MDE_RATE_LIMIT_MARGIN_MS",
+        &["MDE_RATE_LIMIT_MARGIN_MS"],
         EnvForm::Json,
     ),
-    ("max_wait_ms", "MDE_MAX_WAIT_MS", EnvForm::Json),
-    ("max_retries", "MDE_MAX_RETRIES", EnvForm::Json),
-    ("retry_base_ms", "MDE_RETRY_BASE_MS", EnvForm::Json),
-    ("retry_cap_ms", "MDE_RETRY_CAP_MS", EnvForm::Json),
+    ("max_wait_ms", &["MDE_MAX_WAIT_MS"], EnvForm::Json),
+    ("max_retries", &["MDE_MAX_RETRIES"], EnvForm::Json),
+    ("retry_base_ms", &["MDE_RETRY_BASE_MS"], EnvForm::Json),
+    ("retry_cap_ms", &["MDE_RETRY_CAP_MS"], EnvForm::Json),
 ];
 
 /// The default bound on one HTTP attempt.
@@ -82,7 +120,9 @@ impl Default for RetryPolicy {
 pub struct Config {
     cloud: Cloud,
     api_base: String,
-    token: Option<Secret>,
+    credentials: Option<Credentials>,
+    authority_host: String,
+    scope: String,
     timeout: Duration,
     rate_limits: Vec<RateLimit>,
     margin: Duration,
@@ -96,7 +136,9 @@ impl Default for Config {
         Config {
             cloud: Cloud::Public,
             api_base: Cloud::Public.api_base().to_owned(),
-            token: None,
+            credentials: None,
+            authority_host: Cloud::Public.authority_host().to_owned(),
+            scope: Cloud::Public.default_scope(),
             timeout: DEFAULT_TIMEOUT,
             rate_limits: DEFAULT_RATE_LIMITS.to_vec(),
             margin: Duration::from_millis(100),
@@ -136,20 +178,16 @@ impl Config {
         };
         let region = field::<String>(&map, "region")?;
         let api_base = match (field::<String>(&map, "base_url")?, region) {
-            (Some(url), _) => parse_base_url(&url)?,
+            (Some(url), _) => parse_url("base_url", &url)?,
             (None, Some(region)) => cloud.regional_api_base(&region)?,
             (None, None) => cloud.api_base().to_owned(),
         };
-        let token = match map.get("token") {
-            None | Some(Value::Null) => None,
-            Some(Value::String(t)) if !t.trim().is_empty() => Some(Secret::new(t.as_str())),
-            // The value is a secret: the message must not repeat it.
-            Some(_) => {
-                return Err(Error::invalid_argument(
-                    "configuration key \"token\" must be a non-empty string",
-                ))
-            }
+        let credentials = Credentials::from_config(&map)?;
+        let authority_host = match field::<String>(&map, "authority_host")? {
+            Some(url) => parse_url("authority_host", &url)?,
+            None => cloud.authority_host().to_owned(),
         };
+        let scope = field::<String>(&map, "scope")?.unwrap_or_else(|| cloud.default_scope());
         let defaults = Config::default();
         let ms = |key: &str, default: Duration, range: std::ops::RangeInclusive<u64>| {
             let value = field::<u64>(&map, key)?.unwrap_or(default.as_millis() as u64);
@@ -189,7 +227,9 @@ impl Config {
         Ok(Config {
             cloud,
             api_base,
-            token,
+            credentials,
+            authority_host,
+            scope,
             timeout,
             rate_limits,
             margin,
@@ -212,8 +252,11 @@ impl Config {
     /// count as unset. Errors name the variable.
     pub fn from_env_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
         let mut map = Map::new();
-        for (key, var, form) in KEYS {
-            let Some(text) = lookup(var).filter(|t| !t.is_empty()) else {
+        for (key, vars, form) in KEYS {
+            let Some((var, text)) = vars
+                .iter()
+                .find_map(|var| lookup(var).filter(|t| !t.is_empty()).map(|t| (var, t)))
+            else {
                 continue;
             };
             let value = match form {
@@ -239,9 +282,19 @@ impl Config {
         &self.api_base
     }
 
-    /// The static bearer token, if one is configured.
-    pub fn token(&self) -> Option<&Secret> {
-        self.token.as_ref()
+    /// The credentials, if any are configured.
+    pub fn credentials(&self) -> Option<&Credentials> {
+        self.credentials.as_ref()
+    }
+
+    /// The sign-in authority for app credentials (no trailing slash).
+    pub fn authority_host(&self) -> &str {
+        &self.authority_host
+    }
+
+    /// The token scope requested for app credentials.
+    pub fn scope(&self) -> &str {
+        &self.scope
     }
 
     /// The bound on one HTTP attempt.
@@ -291,11 +344,10 @@ fn field<T: DeserializeOwned>(map: &Map<String, Value>, key: &str) -> Result<Opt
     }
 }
 
-/// Checks a base URL: https, or plain http to a loopback host only, with no user
-/// information, query or fragment.
-fn parse_base_url(text: &str) -> Result<String, Error> {
-    let invalid =
-        |why: &str| Error::invalid_argument(format!("configuration key \"base_url\": {why}"));
+/// Checks a service URL (`base_url`, `authority_host`): https, or plain http to a
+/// loopback host only, with no user information, query or fragment.
+fn parse_url(key: &str, text: &str) -> Result<String, Error> {
+    let invalid = |why: &str| Error::invalid_argument(format!("configuration key {key:?}: {why}"));
     let url = Url::parse(text).map_err(|e| invalid(&format!("not a valid URL ({e})")))?;
     let loopback = match url.host() {
         Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
@@ -309,7 +361,7 @@ fn parse_base_url(text: &str) -> Result<String, Error> {
         "http" => {
             return Err(invalid(&format!(
                 "plain http is only allowed to a loopback host (127.0.0.0/8, ::1, \
-                 localhost), not {:?}: use https so the token is never sent in clear text",
+                 localhost), not {:?}: use https so no credential is ever sent in clear text",
                 url.host_str().unwrap_or_default()
             )))
         }

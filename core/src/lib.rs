@@ -20,16 +20,19 @@
 
 mod action;
 mod action_id;
+mod auth;
 mod client;
 mod cloud;
 mod comment;
 mod config;
+mod credentials;
 mod error;
 mod http;
 mod open_enum;
 pub mod ratelimit;
 mod retry;
 mod secret;
+mod shared;
 mod timestamp;
 
 pub use action::{ActionStatus, ActionType, Command, MachineAction, RelatedFileInfo};
@@ -38,6 +41,7 @@ pub use client::{Client, USER_AGENT};
 pub use cloud::{Cloud, CLOUD_NAMES, REGIONS};
 pub use comment::{Comment, MAX_COMMENT_CHARS};
 pub use config::{Config, RetryPolicy, DEFAULT_RATE_LIMITS, DEFAULT_TIMEOUT};
+pub use credentials::{ClientCertificate, Credentials};
 pub use error::{Error, ErrorKind, Failure};
 pub use ratelimit::RateLimit;
 pub use secret::Secret;

@@ -24,6 +24,27 @@ pub struct StaticToken {
     pub name: String,
 }
 
+/// An app registration the emulator issues tokens to.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegisteredApp {
+    /// The tenant (directory) the app lives in.
+    pub tenant_id: String,
+    /// The app's client id.
+    pub client_id: String,
+    /// Its client secret, if it signs in with one.
+    #[serde(default)]
+    pub client_secret: Option<String>,
+    /// Its certificate (PEM), if it signs in with a client assertion.
+    #[serde(default)]
+    pub certificate_pem: Option<String>,
+    /// The application roles granted (e.g. Machine.Isolate, Machine.Read.All).
+    #[serde(default)]
+    pub roles: Vec<String>,
+    /// The app's display name, recorded as requestor.
+    pub display_name: String,
+}
+
 /// The emulator's configuration.
 #[derive(Clone, Debug)]
 pub struct EmulatorConfig {
@@ -45,6 +66,10 @@ pub struct EmulatorConfig {
     pub page_size: usize,
     /// The HTTP status answered to a cancel of a final action (400 by default).
     pub final_cancel_status: u16,
+    /// Apps the token endpoints issue tokens to.
+    pub apps: Vec<RegisteredApp>,
+    /// How long issued tokens last.
+    pub token_lifetime: Duration,
 }
 
 impl Default for EmulatorConfig {
@@ -70,6 +95,8 @@ impl Default for EmulatorConfig {
             in_progress_for: None,
             page_size: 10_000,
             final_cancel_status: 400,
+            apps: Vec::new(),
+            token_lifetime: Duration::from_secs(3599),
         }
     }
 }

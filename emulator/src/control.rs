@@ -22,6 +22,7 @@ pub fn routes() -> Router<Arc<Shared>> {
         .route("/_emulator/requests", get(requests).delete(clear_requests))
         .route("/_emulator/stats", get(stats))
         .route("/_emulator/reset", post(reset))
+        .route("/_emulator/revoke", post(revoke))
 }
 
 async fn seed(State(shared): State<Arc<Shared>>, Json(spec): Json<Value>) -> Response {
@@ -69,8 +70,14 @@ async fn stats(State(shared): State<Arc<Shared>>) -> Response {
         "applied_cancels": state.applied_cancels,
         "requests": state.log.len(),
         "throttled": state.log.iter().filter(|r| r.status == Some(429)).count(),
+        "token_requests": state.log.iter().filter(|r| r.route == "token").count(),
     }))
     .into_response()
+}
+
+async fn revoke(State(shared): State<Arc<Shared>>) -> StatusCode {
+    shared.revoke_tokens();
+    StatusCode::NO_CONTENT
 }
 
 async fn reset(State(shared): State<Arc<Shared>>) -> StatusCode {

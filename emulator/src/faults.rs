@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Fault {
-    /// `cancel`, `get`, `list`, `create` or `*` for any API route.
+    /// `cancel`, `get`, `list`, `create`, `token` or `*` for any of them.
     pub route: String,
     /// How many requests it applies to (default 1).
     #[serde(default = "one")]

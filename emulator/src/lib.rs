@@ -18,6 +18,7 @@ mod ratelimit;
 mod server;
 mod shared;
 mod store;
+mod tokens;
 mod wire;
 
 use std::net::SocketAddr;
@@ -28,7 +29,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde_json::Value;
 
-pub use config::{EmulatorConfig, RateWindow, StaticToken};
+pub use config::{EmulatorConfig, RateWindow, RegisteredApp, StaticToken};
 pub use faults::Fault;
 pub use log::LoggedRequest;
 pub use server::serve;
@@ -41,6 +42,8 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/api/machineactions/{id}", get(api::get))
         .route("/api/machineactions/{id}/cancel", post(api::cancel))
         .route("/api/machines/{machine_id}/{verb}", post(api::create))
+        .route("/{tenant}/oauth2/v2.0/token", post(tokens::token_v2))
+        .route("/{tenant}/oauth2/token", post(tokens::token_v1))
         .route_layer(axum::middleware::from_fn_with_state(
             shared.clone(),
             gate::gate,
@@ -168,6 +171,21 @@ impl Emulator {
     /// Forgets actions, faults, the log and the rate-limit state.
     pub fn reset(&self) {
         self.shared.reset();
+    }
+
+    /// Revokes every token issued so far: the API answers 401 to them.
+    pub fn revoke_tokens(&self) {
+        self.shared.revoke_tokens();
+    }
+
+    /// How many token requests the token endpoints received.
+    pub fn token_requests(&self) -> usize {
+        self.shared
+            .lock()
+            .log
+            .iter()
+            .filter(|r| r.route == "token")
+            .count()
     }
 }
 

@@ -56,6 +56,15 @@ pub struct Args {
     /// service's is undocumented).
     #[arg(long, default_value_t = 400, value_parser = clap::value_parser!(u16).range(400..=409))]
     final_cancel_status: u16,
+    /// A JSON file holding an array of app registrations the token endpoints
+    /// (/{tenant}/oauth2/v2.0/token and /{tenant}/oauth2/token) issue tokens to:
+    /// [{"tenant_id", "client_id", "client_secret" or "certificate_pem", "roles": [...],
+    /// "display_name"}]. Tokens are JWTs verified on every API call.
+    #[arg(long, value_name = "FILE")]
+    apps: Option<std::path::PathBuf>,
+    /// Lifetime of issued tokens, in seconds.
+    #[arg(long, default_value_t = 3599, value_name = "SECS")]
+    token_lifetime: u64,
     /// A JSON file holding an array of actions to seed (partial entities).
     #[arg(long, value_name = "FILE")]
     seed: Option<std::path::PathBuf>,
@@ -77,6 +86,19 @@ fn parse_window(text: &str) -> Result<RateWindow, String> {
     Ok(RateWindow {
         calls,
         period: Duration::from_millis(ms),
+    })
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(what: &str, path: &std::path::Path) -> T {
+    let parsed = std::fs::read_to_string(path)
+        .map_err(|e| e.to_string())
+        .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()));
+    parsed.unwrap_or_else(|e| {
+        eprintln!(
+            "mde-emulator: cannot read {what} file {}: {e}",
+            path.display()
+        );
+        std::process::exit(2);
     })
 }
 
@@ -114,28 +136,19 @@ fn config(args: &Args) -> EmulatorConfig {
         in_progress_for: args.in_progress_ms.map(Duration::from_millis),
         page_size: args.page_size.max(1),
         final_cancel_status: args.final_cancel_status,
+        apps: args
+            .apps
+            .as_deref()
+            .map(|p| read_json("apps", p))
+            .unwrap_or_default(),
+        token_lifetime: Duration::from_secs(args.token_lifetime.max(1)),
     }
 }
 
 fn main() {
     let args = Args::parse();
     let config = config(&args);
-    let seed = match &args.seed {
-        Some(path) => match std::fs::read_to_string(path)
-            .map_err(|e| e.to_string())
-            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).map_err(|e| e.to_string()))
-        {
-            Ok(v) => Some(v),
-            Err(e) => {
-                eprintln!(
-                    "mde-emulator: cannot read seed file {}: {e}",
-                    path.display()
-                );
-                std::process::exit(2);
-            }
-        },
-        None => None,
-    };
+    let seed: Option<serde_json::Value> = args.seed.as_deref().map(|p| read_json("seed", p));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

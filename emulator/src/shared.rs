@@ -1,6 +1,6 @@
 //! The state one emulator instance shares between its connections.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
@@ -11,6 +11,17 @@ use crate::faults::Faults;
 use crate::log::{redact_authorization, LoggedRequest};
 use crate::ratelimit::Throttle;
 use crate::store::Store;
+use crate::tokens::Signer;
+
+/// A form body with the values of secret fields replaced.
+fn redact_form(body: &[u8]) -> String {
+    let mut out = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in url::form_urlencoded::parse(body) {
+        let secret = matches!(k.as_ref(), "client_secret" | "client_assertion");
+        out.append_pair(&k, if secret { "[redacted]" } else { &v });
+    }
+    out.finish()
+}
 
 /// Everything that changes while the emulator runs.
 #[derive(Default)]
@@ -25,6 +36,10 @@ pub struct State {
     pub throttle: Throttle,
     /// How many cancels were applied, per action id.
     pub applied_cancels: HashMap<String, u32>,
+    /// The ids (`jti`) of the tokens issued so far.
+    pub issued: Vec<String>,
+    /// The ids of revoked tokens.
+    pub revoked: HashSet<String>,
     next_seq: u64,
 }
 
@@ -34,6 +49,8 @@ pub struct Shared {
     pub config: EmulatorConfig,
     /// When the emulator started, for log times.
     pub started: Instant,
+    /// Signs and verifies the tokens this instance issues.
+    pub signer: Signer,
     state: Mutex<State>,
 }
 
@@ -43,6 +60,7 @@ impl Shared {
         Shared {
             config,
             started: Instant::now(),
+            signer: Signer::default(),
             state: Mutex::new(State::default()),
         }
     }
@@ -55,6 +73,12 @@ impl Shared {
 
     /// Appends a request to the log and returns its sequence number.
     pub fn log_request(&self, route: &str, parts: &axum::http::request::Parts, body: &[u8]) -> u64 {
+        // Token requests carry the app's secret or assertion: never logged.
+        let body = if route == "token" {
+            redact_form(body)
+        } else {
+            String::from_utf8_lossy(body).into_owned()
+        };
         let headers: BTreeMap<String, String> = parts
             .headers
             .iter()
@@ -80,7 +104,7 @@ impl Shared {
                 .path_and_query()
                 .map_or_else(|| parts.uri.path().to_owned(), |p| p.as_str().to_owned()),
             headers,
-            body: String::from_utf8_lossy(body).into_owned(),
+            body,
             status: None,
             at_ms: self.started.elapsed().as_secs_f64() * 1000.0,
         });
@@ -119,5 +143,14 @@ impl Shared {
         state.log.clear();
         state.throttle.clear();
         state.applied_cancels.clear();
+        state.issued.clear();
+        state.revoked.clear();
+    }
+
+    /// Revokes every token issued so far: the API answers 401 to them.
+    pub fn revoke_tokens(&self) {
+        let mut state = self.lock();
+        let issued = std::mem::take(&mut state.issued);
+        state.revoked.extend(issued);
     }
 }

@@ -355,3 +355,233 @@ async fn control_routes_seed_inject_and_report() {
     h.post("/_emulator/reset", json!({})).await;
     assert_eq!(h.get(&format!("/api/machineactions/{id}")).await.0, 404);
 }
+
+mod tokens {
+    use super::*;
+    use mde_emulator::RegisteredApp;
+
+    const TENANT: &str = "t1";
+    const CLIENT: &str = "c1";
+
+    fn with_app(roles: &[&str], lifetime: Duration) -> Http {
+        Http::new(EmulatorConfig {
+            accept_any_token: false,
+            apps: vec![RegisteredApp {
+                tenant_id: TENANT.into(),
+                client_id: CLIENT.into(),
+                client_secret: Some("s".into()),
+                roles: roles.iter().map(|r| r.to_string()).collect(),
+                display_name: "Reader".into(),
+                ..RegisteredApp::default()
+            }],
+            token_lifetime: lifetime,
+            ..EmulatorConfig::default()
+        })
+    }
+
+    async fn token(h: &Http, path: &str, form: &[(&str, &str)]) -> (StatusCode, Value) {
+        let r = h
+            .http
+            .post(format!("{}{path}", h.emu.url()))
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.json().await.unwrap())
+    }
+
+    #[tokio::test]
+    async fn v2_and_v1_endpoints_issue_tokens_verified_on_every_call() {
+        let h = with_app(&["Machine.Read.All"], Duration::from_secs(60));
+        let v2 = [
+            ("grant_type", "client_credentials"),
+            ("client_id", CLIENT),
+            ("client_secret", "s"),
+            ("scope", "https://api.securitycenter.microsoft.com/.default"),
+        ];
+        let (status, body) = token(&h, "/t1/oauth2/v2.0/token", &v2).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(
+            (body["token_type"].as_str(), body["expires_in"].as_u64()),
+            (Some("Bearer"), Some(60))
+        );
+        let v1 = [
+            ("grant_type", "client_credentials"),
+            ("client_id", CLIENT),
+            ("client_secret", "s"),
+            ("resource", "https://api.securitycenter.microsoft.com"),
+        ];
+        let (status, body1) = token(&h, "/t1/oauth2/token", &v1).await;
+        assert_eq!(status, 200, "{body1}");
+        assert_eq!(body1["expires_in"], "60");
+        for b in [&body, &body1] {
+            let jwt = b["access_token"].as_str().unwrap();
+            let id = h.emu.seed_one(json!({}));
+            let ok = h
+                .http
+                .get(format!("{}/api/machineactions/{id}", h.emu.url()))
+                .bearer_auth(jwt)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(ok.status(), 200);
+            // Read-only roles: cancel is forbidden.
+            let cancel = h
+                .http
+                .post(format!("{}/api/machineactions/{id}/cancel", h.emu.url()))
+                .bearer_auth(jwt)
+                .json(&json!({"Comment": "c"}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(cancel.status(), 403);
+        }
+        // A foreign or malformed token is refused.
+        for bad in [
+            "not-a-jwt",
+            "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjk5OTk5OTk5OTl9.c2ln",
+        ] {
+            let r = h
+                .http
+                .get(format!("{}/api/machineactions", h.emu.url()))
+                .bearer_auth(bad)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 401, "{bad}");
+        }
+    }
+
+    #[tokio::test]
+    async fn expired_and_revoked_tokens_get_401() {
+        let h = with_app(&["Machine.Read.All"], Duration::from_secs(1));
+        let form = [
+            ("grant_type", "client_credentials"),
+            ("client_id", CLIENT),
+            ("client_secret", "s"),
+            ("scope", "api/.default"),
+        ];
+        let (_, body) = token(&h, "/t1/oauth2/v2.0/token", &form).await;
+        let jwt = body["access_token"].as_str().unwrap().to_owned();
+        let get = || {
+            h.http
+                .get(format!("{}/api/machineactions", h.emu.url()))
+                .bearer_auth(&jwt)
+                .send()
+        };
+        assert_eq!(get().await.unwrap().status(), 200);
+        h.emu.revoke_tokens();
+        let revoked = get().await.unwrap();
+        assert_eq!(revoked.status(), 401);
+        let (_, fresh) = token(&h, "/t1/oauth2/v2.0/token", &form).await;
+        let fresh = fresh["access_token"].as_str().unwrap().to_owned();
+        tokio::time::sleep(Duration::from_millis(2100)).await;
+        let expired = h
+            .http
+            .get(format!("{}/api/machineactions", h.emu.url()))
+            .bearer_auth(&fresh)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(expired.status(), 401);
+        let err: Value = expired.json().await.unwrap();
+        assert!(err["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("expired"));
+    }
+
+    #[tokio::test]
+    async fn sign_in_errors_carry_aadsts_codes() {
+        let h = with_app(&[], Duration::from_secs(60));
+        type Case<'a> = (&'a [(&'a str, &'a str)], u16, &'a str, &'a str);
+        let cases: [Case; 5] = [
+            (
+                &[("grant_type", "password")],
+                400,
+                "unsupported_grant_type",
+                "AADSTS70003",
+            ),
+            (
+                &[
+                    ("grant_type", "client_credentials"),
+                    ("client_id", "nope"),
+                    ("client_secret", "s"),
+                    ("scope", "a/.default"),
+                ],
+                400,
+                "unauthorized_client",
+                "AADSTS700016",
+            ),
+            (
+                &[
+                    ("grant_type", "client_credentials"),
+                    ("client_id", CLIENT),
+                    ("client_secret", "wrong"),
+                    ("scope", "a/.default"),
+                ],
+                401,
+                "invalid_client",
+                "AADSTS7000215",
+            ),
+            (
+                &[
+                    ("grant_type", "client_credentials"),
+                    ("client_id", CLIENT),
+                    ("client_secret", "s"),
+                    ("scope", "a"),
+                ],
+                400,
+                "invalid_scope",
+                "AADSTS1002012",
+            ),
+            (
+                &[
+                    ("grant_type", "client_credentials"),
+                    ("client_id", CLIENT),
+                    ("scope", "a/.default"),
+                ],
+                401,
+                "invalid_client",
+                "AADSTS7000218",
+            ),
+        ];
+        for (form, status, error, code) in cases {
+            let (s, body) = token(&h, "/t1/oauth2/v2.0/token", form).await;
+            assert_eq!(
+                (s.as_u16(), body["error"].as_str()),
+                (status, Some(error)),
+                "{body}"
+            );
+            assert!(
+                body["error_description"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with(code),
+                "{body}"
+            );
+            assert!(body["correlation_id"].is_string());
+        }
+        let (s, body) = token(
+            &h,
+            "/other-tenant/oauth2/v2.0/token",
+            &[
+                ("grant_type", "client_credentials"),
+                ("client_id", CLIENT),
+                ("client_secret", "s"),
+                ("scope", "a/.default"),
+            ],
+        )
+        .await;
+        assert_eq!(
+            (s.as_u16(), body["error_codes"][0].as_u64()),
+            (400, Some(90002))
+        );
+        // The log never holds the secret.
+        assert!(h
+            .emu
+            .requests()
+            .iter()
+            .all(|r| !r.body.contains("wrong") && r.route == "token"));
+    }
+}

@@ -51,8 +51,10 @@ function Resolve-MdeClient {
 .SYNOPSIS
 Creates the client the other commands use (and returns it).
 .DESCRIPTION
-Parameters are mde-core's configuration keys. With none, the MDE_* environment
-variables configure the client. -ConfigJson passes a whole JSON configuration.
+Parameters are mde-core's configuration keys: a -Token, or an app registration
+(-TenantId, -ClientId and -ClientSecret or -CertificatePath). With none, the MDE_* and
+AZURE_* environment variables configure the client. -ConfigJson passes a whole JSON
+configuration.
 #>
 function Connect-MdeClient {
     [CmdletBinding(DefaultParameterSetName = 'Keys')]
@@ -61,6 +63,12 @@ function Connect-MdeClient {
         [Parameter(ParameterSetName = 'Keys')][ValidateSet('public', 'gcc', 'gcc-high', 'dod')][string]$Cloud,
         [Parameter(ParameterSetName = 'Keys')][ValidateSet('us', 'eu', 'uk', 'au', 'swa', 'ina', 'aea')][string]$Region,
         [Parameter(ParameterSetName = 'Keys')][string]$Token,
+        [Parameter(ParameterSetName = 'Keys')][string]$TenantId,
+        [Parameter(ParameterSetName = 'Keys')][string]$ClientId,
+        [Parameter(ParameterSetName = 'Keys')][securestring]$ClientSecret,
+        [Parameter(ParameterSetName = 'Keys')][string]$CertificatePath,
+        [Parameter(ParameterSetName = 'Keys')][string]$AuthorityHost,
+        [Parameter(ParameterSetName = 'Keys')][string]$Scope,
         [Parameter(ParameterSetName = 'Keys')][ValidateRange(1, 3600000)][int]$TimeoutMs,
         [Parameter(ParameterSetName = 'Keys')][hashtable[]]$RateLimits,
         [Parameter(ParameterSetName = 'Keys')][int]$RateLimitMarginMs,
@@ -72,6 +80,8 @@ function Connect-MdeClient {
     )
     $keys = @{
         BaseUrl = 'base_url'; Cloud = 'cloud'; Region = 'region'; Token = 'token'
+        TenantId = 'tenant_id'; ClientId = 'client_id'; CertificatePath = 'client_certificate_path'
+        AuthorityHost = 'authority_host'; Scope = 'scope'
         TimeoutMs = 'timeout_ms'; RateLimits = 'rate_limits'
         RateLimitMarginMs = 'rate_limit_margin_ms'; MaxWaitMs = 'max_wait_ms'
         MaxRetries = 'max_retries'; RetryBaseMs = 'retry_base_ms'; RetryCapMs = 'retry_cap_ms'
@@ -83,6 +93,10 @@ function Connect-MdeClient {
         $config = @{}
         foreach ($name in $PSBoundParameters.Keys) {
             if ($keys.ContainsKey($name)) { $config[$keys[$name]] = $PSBoundParameters[$name] }
+        }
+        if ($ClientSecret) {
+            # Plain text only for the JSON handed to the library, never stored.
+            $config['client_secret'] = (New-Object System.Net.NetworkCredential('', $ClientSecret)).Password
         }
         if ($config.Count -gt 0) { $json = ConvertTo-Json -InputObject $config -Compress -Depth 5 }
     }

@@ -73,6 +73,13 @@ class Client:
         max_retries: Optional[int] = None,
         retry_base: Optional[float] = None,
         retry_cap: Optional[float] = None,
+        tenant_id: Optional[str] = None,
+        client_id: Optional[str] = None,
+        client_secret: Optional[str] = None,
+        client_certificate_path: Optional[str] = None,
+        client_certificate_password: Optional[str] = None,
+        authority_host: Optional[str] = None,
+        scope: Optional[str] = None,
     ) -> Client: ...
     @staticmethod
     def from_env() -> Client: ...
@@ -97,6 +104,13 @@ class AsyncClient:
         max_retries: Optional[int] = None,
         retry_base: Optional[float] = None,
         retry_cap: Optional[float] = None,
+        tenant_id: Optional[str] = None,
+        client_id: Optional[str] = None,
+        client_secret: Optional[str] = None,
+        client_certificate_path: Optional[str] = None,
+        client_certificate_password: Optional[str] = None,
+        authority_host: Optional[str] = None,
+        scope: Optional[str] = None,
     ) -> AsyncClient: ...
     @staticmethod
     def from_env() -> AsyncClient: ...

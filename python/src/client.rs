@@ -6,9 +6,10 @@ use std::sync::OnceLock;
 use mde_core::{ActionId, Client, Config};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 
 use crate::action::PyMachineAction;
-use crate::config::Keywords;
+use crate::config::from_kwargs;
 use crate::errors::to_py_err;
 use crate::runtime::{block_on, check_pid};
 
@@ -35,38 +36,9 @@ pub struct PyClient {
 #[pymethods]
 impl PyClient {
     #[new]
-    #[pyo3(signature = (*, base_url=None, cloud=None, region=None, token=None, timeout=None,
-        rate_limits=None, rate_limit_margin=None, max_wait=None, max_retries=None,
-        retry_base=None, retry_cap=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        py: Python<'_>,
-        base_url: Option<String>,
-        cloud: Option<String>,
-        region: Option<String>,
-        token: Option<String>,
-        timeout: Option<f64>,
-        rate_limits: Option<Vec<(u32, f64)>>,
-        rate_limit_margin: Option<f64>,
-        max_wait: Option<f64>,
-        max_retries: Option<u32>,
-        retry_base: Option<f64>,
-        retry_cap: Option<f64>,
-    ) -> PyResult<Self> {
-        let keywords = Keywords {
-            base_url,
-            cloud,
-            region,
-            token,
-            timeout,
-            rate_limits,
-            rate_limit_margin,
-            max_wait,
-            max_retries,
-            retry_base,
-            retry_cap,
-        };
-        Self::with_config(py, keywords.config(py)?)
+    #[pyo3(signature = (**kwargs))]
+    fn new(py: Python<'_>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+        Self::with_config(py, from_kwargs(py, kwargs)?)
     }
 
     /// A client configured from the MDE_* environment variables.
@@ -145,38 +117,9 @@ pub struct PyAsyncClient {
 #[pymethods]
 impl PyAsyncClient {
     #[new]
-    #[pyo3(signature = (*, base_url=None, cloud=None, region=None, token=None, timeout=None,
-        rate_limits=None, rate_limit_margin=None, max_wait=None, max_retries=None,
-        retry_base=None, retry_cap=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        py: Python<'_>,
-        base_url: Option<String>,
-        cloud: Option<String>,
-        region: Option<String>,
-        token: Option<String>,
-        timeout: Option<f64>,
-        rate_limits: Option<Vec<(u32, f64)>>,
-        rate_limit_margin: Option<f64>,
-        max_wait: Option<f64>,
-        max_retries: Option<u32>,
-        retry_base: Option<f64>,
-        retry_cap: Option<f64>,
-    ) -> PyResult<Self> {
-        let keywords = Keywords {
-            base_url,
-            cloud,
-            region,
-            token,
-            timeout,
-            rate_limits,
-            rate_limit_margin,
-            max_wait,
-            max_retries,
-            retry_base,
-            retry_cap,
-        };
-        Self::with_config(py, keywords.config(py)?)
+    #[pyo3(signature = (**kwargs))]
+    fn new(py: Python<'_>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+        Self::with_config(py, from_kwargs(py, kwargs)?)
     }
 
     /// An async client configured from the MDE_* environment variables.

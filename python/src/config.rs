@@ -1,27 +1,38 @@
 //! Keyword arguments to mde-core's JSON configuration: the keys are the JSON keys,
-//! with durations in seconds (`timeout` for `timeout_ms`, ...).
+//! with durations in seconds (`timeout` for `timeout_ms`, ...). One parser serves
+//! both clients; an unknown keyword is a TypeError.
 
 use mde_core::Config;
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 use serde_json::{json, Map, Value};
 
 use crate::errors::{invalid, to_py_err};
 
-/// The keywords every client constructor takes.
-#[derive(Default)]
-pub struct Keywords {
-    pub base_url: Option<String>,
-    pub cloud: Option<String>,
-    pub region: Option<String>,
-    pub token: Option<String>,
-    pub timeout: Option<f64>,
-    pub rate_limits: Option<Vec<(u32, f64)>>,
-    pub rate_limit_margin: Option<f64>,
-    pub max_wait: Option<f64>,
-    pub max_retries: Option<u32>,
-    pub retry_base: Option<f64>,
-    pub retry_cap: Option<f64>,
-}
+/// Keywords whose value is text, passed under the same name.
+const TEXT: &[&str] = &[
+    "base_url",
+    "cloud",
+    "region",
+    "token",
+    "tenant_id",
+    "client_id",
+    "client_secret",
+    "client_certificate_path",
+    "client_certificate_password",
+    "authority_host",
+    "scope",
+];
+
+/// Keywords in seconds, and the millisecond keys they become.
+const SECONDS: &[(&str, &str)] = &[
+    ("timeout", "timeout_ms"),
+    ("rate_limit_margin", "rate_limit_margin_ms"),
+    ("max_wait", "max_wait_ms"),
+    ("retry_base", "retry_base_ms"),
+    ("retry_cap", "retry_cap_ms"),
+];
 
 /// Seconds as whole milliseconds, naming the keyword when the value is unusable.
 fn millis(py: Python<'_>, name: &str, seconds: f64) -> PyResult<u64> {
@@ -34,44 +45,35 @@ fn millis(py: Python<'_>, name: &str, seconds: f64) -> PyResult<u64> {
     Ok((seconds * 1000.0).round() as u64)
 }
 
-impl Keywords {
-    /// The validated configuration.
-    pub fn config(self, py: Python<'_>) -> PyResult<Config> {
-        let mut map = Map::new();
-        let mut text = |key: &str, v: Option<String>| {
-            if let Some(v) = v {
-                map.insert(key.to_owned(), Value::String(v));
-            }
-        };
-        text("base_url", self.base_url);
-        text("cloud", self.cloud);
-        text("region", self.region);
-        text("token", self.token);
-        for (key, name, seconds) in [
-            ("timeout_ms", "timeout", self.timeout),
-            (
-                "rate_limit_margin_ms",
-                "rate_limit_margin",
-                self.rate_limit_margin,
-            ),
-            ("max_wait_ms", "max_wait", self.max_wait),
-            ("retry_base_ms", "retry_base", self.retry_base),
-            ("retry_cap_ms", "retry_cap", self.retry_cap),
-        ] {
-            if let Some(s) = seconds {
-                map.insert(key.to_owned(), json!(millis(py, name, s)?));
-            }
+/// The validated configuration of a constructor's keywords (None values ignored).
+pub fn from_kwargs(py: Python<'_>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Config> {
+    let mut map = Map::new();
+    for (key, value) in kwargs.into_iter().flatten() {
+        let key: String = key.extract()?;
+        if value.is_none() {
+            continue;
         }
-        if let Some(n) = self.max_retries {
-            map.insert("max_retries".into(), json!(n));
-        }
-        if let Some(limits) = self.rate_limits {
-            let limits = limits
+        if TEXT.contains(&key.as_str()) {
+            map.insert(key, Value::String(value.extract()?));
+        } else if let Some((_, ms_key)) = SECONDS.iter().find(|(k, _)| *k == key) {
+            map.insert(
+                (*ms_key).to_owned(),
+                json!(millis(py, &key, value.extract()?)?),
+            );
+        } else if key == "max_retries" {
+            map.insert(key, json!(value.extract::<u32>()?));
+        } else if key == "rate_limits" {
+            let limits = value
+                .extract::<Vec<(u32, f64)>>()?
                 .into_iter()
                 .map(|(calls, period)| Ok(json!({"calls": calls, "period_ms": millis(py, "rate_limits period", period)?})))
                 .collect::<PyResult<Vec<_>>>()?;
-            map.insert("rate_limits".into(), Value::Array(limits));
+            map.insert(key, Value::Array(limits));
+        } else {
+            return Err(PyTypeError::new_err(format!(
+                "got an unexpected keyword argument '{key}'"
+            )));
         }
-        Config::from_value(Value::Object(map)).map_err(|e| to_py_err(py, &e))
     }
+    Config::from_value(Value::Object(map)).map_err(|e| to_py_err(py, &e))
 }

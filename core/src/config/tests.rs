@@ -13,7 +13,7 @@ fn defaults_to_the_public_cloud() {
     let c = Config::from_value(json!({})).unwrap();
     assert_eq!(c.api_base(), "https://api.security.microsoft.com");
     assert_eq!(c.timeout(), Duration::from_secs(30));
-    assert!(c.token().is_none());
+    assert!(c.credentials().is_none());
 }
 
 #[test]
@@ -120,7 +120,9 @@ fn base_url_requires_https_except_on_loopback() {
 fn token_is_redacted_in_debug() {
     let c = Config::from_value(json!({"token": "eyJ-very-secret"})).unwrap();
     assert!(!format!("{c:?}").contains("very-secret"));
-    assert_eq!(c.token().unwrap().expose(), "eyJ-very-secret");
+    assert!(
+        matches!(c.credentials(), Some(Credentials::Token(t)) if t.expose() == "eyJ-very-secret")
+    );
 }
 
 #[test]
@@ -139,10 +141,148 @@ fn environment_uses_the_same_keys() {
     let c = Config::from_env_vars(lookup).unwrap();
     assert_eq!(c.api_base(), "http://127.0.0.1:9");
     assert_eq!(c.timeout(), Duration::from_millis(1500));
-    assert_eq!(c.token().unwrap().expose(), "tok");
+    assert!(matches!(c.credentials(), Some(Credentials::Token(t)) if t.expose() == "tok"));
 
     let e = Config::from_env_vars(|n| (n == "MDE_TIMEOUT_MS").then(|| "ten".into())).unwrap_err();
     assert!(e.to_string().contains("MDE_TIMEOUT_MS"), "{e}");
     let e = Config::from_env_vars(|n| (n == "MDE_CLOUD").then(|| "moon".into())).unwrap_err();
     assert!(e.to_string().contains("moon"), "{e}");
+}
+
+#[test]
+fn each_cloud_has_its_authority_api_host_and_scope() {
+    let cases = [
+        (
+            "public",
+            "https://login.microsoftonline.com",
+            "https://api.security.microsoft.com",
+            "https://api.securitycenter.microsoft.com/.default",
+        ),
+        (
+            "gcc",
+            "https://login.microsoftonline.com",
+            "https://api-gcc.securitycenter.microsoft.us",
+            "https://api-gcc.securitycenter.microsoft.us/.default",
+        ),
+        (
+            "gcc-high",
+            "https://login.microsoftonline.us",
+            "https://api-gov.securitycenter.microsoft.us",
+            "https://api-gov.securitycenter.microsoft.us/.default",
+        ),
+        (
+            "dod",
+            "https://login.microsoftonline.us",
+            "https://api-gov.securitycenter.microsoft.us",
+            "https://api-gov.securitycenter.microsoft.us/.default",
+        ),
+    ];
+    for (cloud, authority, api, scope) in cases {
+        let c = Config::from_value(json!({ "cloud": cloud })).unwrap();
+        assert_eq!(
+            (c.authority_host(), c.api_base(), c.scope()),
+            (authority, api, scope),
+            "{cloud}"
+        );
+    }
+    let c = Config::from_value(
+        json!({"authority_host": "https://login.example/", "scope": "api://x/.default"}),
+    )
+    .unwrap();
+    assert_eq!(
+        (c.authority_host(), c.scope()),
+        ("https://login.example", "api://x/.default")
+    );
+    assert!(err(json!({"authority_host": "http://login.example"})).contains("authority_host"));
+    Config::from_value(json!({"authority_host": "http://127.0.0.1:8080"})).unwrap();
+}
+
+const TENANT: &str = "11111111-2222-4333-8444-555555555555";
+const CLIENT: &str = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
+
+#[test]
+fn credentials_are_chosen_by_the_keys_present() {
+    let c = Config::from_value(
+        json!({"tenant_id": TENANT, "client_id": CLIENT, "client_secret": "s3cr3t"}),
+    )
+    .unwrap();
+    assert!(matches!(
+        c.credentials(),
+        Some(Credentials::ClientSecret { .. })
+    ));
+    assert!(!format!("{c:?}").contains("s3cr3t"));
+
+    let text = err(json!({"token": "t", "client_secret": "s3cr3t"}));
+    assert!(
+        text.contains("conflicting") && text.contains("client_secret") && !text.contains("s3cr3t"),
+        "{text}"
+    );
+    let text = err(json!({"tenant_id": TENANT, "client_secret": "s"}));
+    assert!(
+        text.contains("incomplete") && text.contains("client_id"),
+        "{text}"
+    );
+    let text = err(json!({"tenant_id": TENANT, "client_id": CLIENT}));
+    assert!(
+        text.contains("client_secret or client_certificate_path"),
+        "{text}"
+    );
+    let text = err(
+        json!({"tenant_id": TENANT, "client_id": CLIENT, "client_secret": "s", "client_certificate_path": "/x.pem"}),
+    );
+    assert!(text.contains("conflicting"), "{text}");
+    let text = err(json!({"tenant_id": "../x", "client_id": CLIENT, "client_secret": "s"}));
+    assert!(text.contains("tenant_id"), "{text}");
+    let text = err(json!({"tenant_id": TENANT, "client_id": "app", "client_secret": "s"}));
+    assert!(text.contains("client_id"), "{text}");
+    let text = err(
+        json!({"tenant_id": TENANT, "client_id": CLIENT, "client_certificate_path": "/nonexistent/cert.pem"}),
+    );
+    assert!(
+        text.contains("/nonexistent/cert.pem") && text.contains("cannot read"),
+        "{text}"
+    );
+    let text = err(
+        json!({"tenant_id": TENANT, "client_id": CLIENT, "client_certificate_path": "/x.pem", "client_certificate_password": "pw"}),
+    );
+    assert!(
+        text.contains("not supported") && !text.contains("pw\""),
+        "{text}"
+    );
+}
+
+#[test]
+fn environment_reads_the_azure_variables() {
+    let vars = [
+        ("AZURE_TENANT_ID", TENANT),
+        ("AZURE_CLIENT_ID", CLIENT),
+        ("AZURE_CLIENT_SECRET", "from-azure"),
+        ("AZURE_AUTHORITY_HOST", "https://login.microsoftonline.us/"),
+        (
+            "MDE_SCOPE",
+            "https://api-gov.securitycenter.microsoft.us/.default",
+        ),
+        ("MDE_CLOUD", "gcc-high"),
+    ];
+    let lookup = |name: &str| {
+        vars.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+    };
+    let c = Config::from_env_vars(lookup).unwrap();
+    match c.credentials() {
+        Some(Credentials::ClientSecret {
+            tenant_id,
+            client_id,
+            secret,
+        }) => {
+            assert_eq!(
+                (tenant_id.as_str(), client_id.as_str(), secret.expose()),
+                (TENANT, CLIENT, "from-azure")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(c.authority_host(), "https://login.microsoftonline.us");
+    assert_eq!(c.api_base(), "https://api-gov.securitycenter.microsoft.us");
 }

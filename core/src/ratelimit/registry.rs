@@ -1,14 +1,14 @@
 //! Budgets shared by every client of one process that talks to the same API host
 //! with the same identity, since the service counts calls per app and tenant.
 
-use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::sync::{Arc, Mutex, OnceLock, Weak};
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::budget::ApiBudget;
 use super::windows::RateLimit;
 use crate::http::Api;
+use crate::shared::SharedTable;
 
 /// What makes two clients share a budget. The identity is a hash: the registry never
 /// holds a token.
@@ -56,23 +56,11 @@ impl Budget {
     }
 }
 
-/// The process-wide table of live budgets. This is the library's one global, and it
-/// holds only weak references: a budget lives as long as a client uses it.
-fn registry() -> &'static Mutex<HashMap<BudgetKey, Weak<Budget>>> {
-    static REGISTRY: OnceLock<Mutex<HashMap<BudgetKey, Weak<Budget>>>> = OnceLock::new();
-    REGISTRY.get_or_init(Default::default)
-}
-
 /// The budget for `key`, shared with every live client that has the same key.
 pub fn shared_budget(key: BudgetKey) -> Arc<Budget> {
-    let mut table = registry().lock().unwrap_or_else(|p| p.into_inner());
-    if let Some(budget) = table.get(&key).and_then(Weak::upgrade) {
-        return budget;
-    }
-    table.retain(|_, b| b.strong_count() > 0);
-    let budget = Arc::new(Budget::new(&key.limits, key.margin));
-    table.insert(key, Arc::downgrade(&budget));
-    budget
+    static BUDGETS: SharedTable<BudgetKey, Budget> = SharedTable::new();
+    let (limits, margin) = (key.limits.clone(), key.margin);
+    BUDGETS.get_or_make(key, || Budget::new(&limits, margin))
 }
 
 #[cfg(test)]
