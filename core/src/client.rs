@@ -33,18 +33,18 @@ pub const USER_AGENT: &str = concat!(
 /// at most [`Config::worst_case_duration`].
 #[derive(Clone)]
 pub struct Client {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
-struct Inner {
-    http: reqwest::Client,
-    config: Config,
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
+    pub(crate) config: Config,
     /// The API base, parsed once.
-    base: reqwest::Url,
+    pub(crate) base: reqwest::Url,
     /// Where the `Authorization` header comes from; `None` without credentials.
     auth: Option<Auth>,
     /// `None` without credentials: such a client fails every call before I/O.
-    budget: Option<Arc<Budget>>,
+    pub(crate) budget: Option<Arc<Budget>>,
 }
 
 impl std::fmt::Debug for Client {
@@ -57,8 +57,8 @@ impl std::fmt::Debug for Client {
 
 /// What one logical call has done so far, across its attempts.
 #[derive(Default)]
-struct Tries {
-    attempts: u32,
+pub(crate) struct Tries {
+    pub(crate) attempts: u32,
     /// An earlier attempt may have been applied although its answer was lost.
     maybe_applied: bool,
     /// The token was renewed after a 401 (once per call).
@@ -196,7 +196,12 @@ impl Client {
 
     /// Sends `call` until it gets a 2xx, a final error, or runs out of retries. Every
     /// attempt first waits for budget on the shared limiter.
-    async fn send(&self, call: &Call, auth: &Auth, tries: &mut Tries) -> Result<Reply, Error> {
+    pub(crate) async fn send(
+        &self,
+        call: &Call,
+        auth: &Auth,
+        tries: &mut Tries,
+    ) -> Result<Reply, Error> {
         let config = &self.inner.config;
         let budget = self
             .inner
@@ -297,7 +302,7 @@ impl Client {
         }
     }
 
-    fn auth(&self) -> Result<&Auth, Error> {
+    pub(crate) fn auth(&self) -> Result<&Auth, Error> {
         self.inner.auth.as_ref().ok_or_else(|| {
             Error::invalid_argument(
                 "no credentials configured: set \"token\", or \"tenant_id\", \"client_id\" and \

@@ -79,6 +79,17 @@ pub struct Failure {
     pub attempts: u32,
 }
 
+impl Failure {
+    /// A failure of `context` with a message and nothing else.
+    pub(crate) fn described(context: &str, message: String) -> Self {
+        Failure {
+            context: context.to_owned(),
+            message: Some(message),
+            ..Failure::default()
+        }
+    }
+}
+
 /// Every error this library returns. Match on [`Error::kind`] to branch; the variant
 /// data gives the details.
 #[derive(Debug)]

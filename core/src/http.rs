@@ -17,11 +17,13 @@ pub(crate) enum Api {
     Cancel,
     /// `GET /api/machineactions/{id}`.
     Get,
+    /// `GET /api/machineactions` (OData).
+    List,
 }
 
 impl Api {
     /// Every API, in the order of their discriminants (budgets are indexed by them).
-    pub(crate) const ALL: &'static [Api] = &[Api::Cancel, Api::Get];
+    pub(crate) const ALL: &'static [Api] = &[Api::Cancel, Api::Get, Api::List];
 }
 
 impl Api {
@@ -30,6 +32,7 @@ impl Api {
         match self {
             Api::Cancel => "cancel",
             Api::Get => "get",
+            Api::List => "list",
         }
     }
 }

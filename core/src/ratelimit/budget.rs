@@ -90,6 +90,18 @@ impl ApiBudget {
         }
     }
 
+    /// How long until `n` more requests could all have been admitted, counting the
+    /// callers already waiting: the limits' own estimate of a bulk job's remaining
+    /// time.
+    pub fn eta(&self, n: usize) -> Duration {
+        let now = Instant::now();
+        let state = self.lock();
+        if n == 0 || !state.windows.is_limited() {
+            return Duration::ZERO;
+        }
+        state.windows.earliest(now, state.waiting + n) - now
+    }
+
     /// Pauses the API until `until` (a 429's `Retry-After`).
     pub fn pause(&self, until: Instant) {
         self.lock().windows.pause(until);
