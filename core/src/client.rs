@@ -109,7 +109,8 @@ impl Client {
     ///
     /// The cancel is a POST: when an attempt's answer is lost (timeout, dropped
     /// connection, 5xx) and a later attempt is refused, the action is read to learn
-    /// whether the lost attempt was applied: cancelled with this comment is success.
+    /// whether the lost attempt was applied. An action already cancelled with this
+    /// very comment counts as success, so a repeated or resumed cancel is idempotent.
     ///
     /// Errors: `InvalidArgument` for a blank or overlong comment (nothing is sent),
     /// `NotFound`, `NotCancellable` (the action is already final; carries its status),
@@ -140,25 +141,28 @@ impl Client {
                 Err(e) if is_refusal(&e) => e,
                 Err(e) => return Err(e),
             };
-            if !tries.maybe_applied {
-                // The service documents no answer for cancelling a final action;
-                // clients see a 4xx. Reading the action tells a final one apart.
-                return match refused.http_status() {
-                    Some(400 | 409) => Err(self.not_cancellable_or(id, refused).await),
-                    _ => Err(refused),
-                };
+            // The service documents no answer for cancelling a final action; clients
+            // see a 4xx. Unless an earlier attempt may have been applied, only 400 and
+            // 409 are worth reading the action for.
+            if !tries.maybe_applied && !matches!(refused.http_status(), Some(400 | 409)) {
+                return Err(refused);
             }
             let Ok(action) = self.get_action(id).await else {
                 return Err(refused);
             };
+            // Cancelled with this very comment: a lost attempt of ours, or an earlier
+            // run of the same job (a resumed bulk cancel). Either way, done.
             if action.status == ActionStatus::Cancelled
                 && action.cancellation_comment.as_deref() == Some(comment.as_str())
             {
-                tracing::info!(target: "mde", %id, attempts = tries.attempts, "a lost cancel attempt was applied");
+                tracing::info!(target: "mde", %id, attempts = tries.attempts, "the action is already cancelled with this comment");
                 return Ok(action);
             }
             if action.is_final() {
                 return Err(not_cancellable(refused, action));
+            }
+            if !tries.maybe_applied {
+                return Err(refused);
             }
             // Not applied after all: the refusal concerned this attempt only.
             tries.maybe_applied = false;
@@ -184,14 +188,6 @@ impl Client {
         let mut tries = Tries::default();
         let reply = self.send(&call, auth, &mut tries).await?;
         entity(&call, &reply, tries.attempts)
-    }
-
-    /// `NotCancellable` if the action is final now, else the refusal as it came.
-    async fn not_cancellable_or(&self, id: &ActionId, refused: Error) -> Error {
-        match self.get_action(id).await {
-            Ok(action) if action.is_final() => not_cancellable(refused, action),
-            _ => refused,
-        }
     }
 
     /// Sends `call` until it gets a 2xx, a final error, or runs out of retries. Every

@@ -251,6 +251,15 @@ impl Config {
     /// Like [`Config::from_env`], reading variables through `lookup`. Empty variables
     /// count as unset. Errors name the variable.
     pub fn from_env_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        Self::from_value(Value::Object(Self::env_values(lookup)?))
+    }
+
+    /// The configuration keys the environment sets, as a JSON object, for a caller
+    /// that layers other sources on top (a file, command-line flags) before
+    /// [`Config::from_value`].
+    pub fn env_values(
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Map<String, Value>, Error> {
         let mut map = Map::new();
         for (key, vars, form) in KEYS {
             let Some((var, text)) = vars
@@ -269,7 +278,7 @@ impl Config {
             };
             map.insert((*key).to_owned(), value);
         }
-        Self::from_value(Value::Object(map))
+        Ok(map)
     }
 
     /// The cloud.

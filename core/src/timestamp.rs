@@ -36,6 +36,11 @@ impl Timestamp {
         Timestamp(OffsetDateTime::now_utc())
     }
 
+    /// The time `d` before this one.
+    pub fn before(&self, d: std::time::Duration) -> Self {
+        Timestamp(self.0 - d)
+    }
+
     /// The value as a `time::OffsetDateTime` in UTC.
     pub fn as_offset_date_time(&self) -> OffsetDateTime {
         self.0

@@ -285,3 +285,16 @@ async fn invalid_input_sends_nothing() {
     assert!(emu.requests().is_empty(), "{:?}", emu.requests());
     assert_eq!(emu.applied_cancels(id.as_str()), 0);
 }
+
+#[tokio::test]
+async fn cancelling_again_with_the_same_comment_is_idempotent() {
+    let emu = emulator();
+    let id = seed(&emu, json!({"status": "Pending"}));
+    let c = client(&emu);
+    c.cancel_action(&id, "same job").await.unwrap();
+    let again = c.cancel_action(&id, "same job").await.unwrap();
+    assert_eq!(again.status, ActionStatus::Cancelled);
+    let err = c.cancel_action(&id, "another job").await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotCancellable);
+    assert_eq!(emu.applied_cancels(id.as_str()), 1);
+}

@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 
 mod api;
+pub mod cli;
 mod config;
 mod control;
 mod faults;
