@@ -172,7 +172,7 @@ impl Listing {
         let got = page.value.len();
         for raw in page.value.iter().take(self.remaining.unwrap_or(usize::MAX)) {
             self.buffer
-                .push_back(MachineAction::from_json(raw.get()).map_err(|why| bad(why))?);
+                .push_back(MachineAction::from_json(raw.get()).map_err(&bad)?);
         }
         if let Some(r) = &mut self.remaining {
             *r = r.saturating_sub(got);
