@@ -157,6 +157,42 @@ const char *mde_version(void);
 void mde_string_free(char *s);
 
 /**
+ * Cancels many actions with one comment, concurrently within the rate limits.
+ * `ids_json` is a JSON array of id strings. On success `*out_results_json` is a
+ * JSON array with one outcome per id (duplicates once, in completion order):
+ * `{"id", "outcome": "cancelled" | "not_cancellable" | "not_found" | "invalid_id" |
+ * "error", "status", "action", "error": {"status", "http_status", "code",
+ * "message", ...}}`. Free it with mde_string_free. Per-id failures are outcomes;
+ * the call itself fails only for bad arguments (MDE_STATUS_INVALID_ARGUMENT: not an
+ * array of strings, a blank comment) or a panic. Bounded in time by the number of
+ * ids and the client's configuration.
+ *
+ * # Safety
+ * Pointers are NULL or valid; strings are NUL-terminated.
+ */
+mde_status mde_cancel_actions(const mde_client *client,
+                              const char *ids_json,
+                              const char *comment,
+                              char **out_results_json,
+                              mde_error **out_error);
+
+/**
+ * Lists the actions matching `filter_json` (NULL: all): a JSON object with keys
+ * `status` and `type` (a string or a list), `machine_id`, `requestor`,
+ * `created_after`, `created_before` (ISO 8601) and `top`; unknown keys are
+ * MDE_STATUS_INVALID_ARGUMENT. On success `*out_actions_json` is a JSON array of the
+ * entities as the service sent them, across every page; free it with
+ * mde_string_free.
+ *
+ * # Safety
+ * Pointers are NULL or valid; strings are NUL-terminated.
+ */
+mde_status mde_list_actions(const mde_client *client,
+                            const char *filter_json,
+                            char **out_actions_json,
+                            mde_error **out_error);
+
+/**
  * Creates a client from `config_json`, mde-core's JSON configuration object (same
  * keys, same validation: an unknown key is MDE_STATUS_INVALID_ARGUMENT naming it),
  * or from the MDE_* environment variables when `config_json` is NULL.

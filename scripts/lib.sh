@@ -16,12 +16,14 @@ ensure_packages() {
 }
 
 # Writes the seed the cross-language tests use: ids 10000000-...-000000000000 to
-# ...000000000400 Pending, 20000000-...-000000000001 Succeeded.
+# ...000000000400 Pending, 20000000-...-000000000001 Succeeded, 40000000-...-1 and -2
+# Pending (for the bulk calls).
 write_seed() {
     python3 - "$1" <<'PY'
 import json, sys
 actions = [{"id": "10000000-0000-4000-8000-%012d" % i, "status": "Pending"} for i in range(401)]
 actions.append({"id": "20000000-0000-4000-8000-000000000001", "status": "Succeeded"})
+actions += [{"id": "40000000-0000-4000-8000-%012d" % i, "status": "Pending"} for i in (1, 2)]
 json.dump(actions, open(sys.argv[1], "w"))
 PY
 }

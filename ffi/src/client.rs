@@ -110,6 +110,13 @@ pub unsafe extern "C" fn mde_get_action(
     })
 }
 
+impl mde_client {
+    /// The core client.
+    pub(crate) fn client(&self) -> &Client {
+        &self.client
+    }
+}
+
 /// The client behind a handle, and a parsed action id.
 ///
 /// # Safety

@@ -9,6 +9,7 @@
 #![warn(missing_docs)]
 
 mod boundary;
+mod bulk;
 mod client;
 mod error;
 mod runtime;
@@ -16,6 +17,7 @@ mod status;
 
 use std::ffi::c_char;
 
+pub use bulk::{mde_cancel_actions, mde_list_actions};
 pub use client::{mde_cancel_action, mde_client, mde_client_free, mde_client_new, mde_get_action};
 pub use error::{
     mde_error, mde_error_action_status, mde_error_code, mde_error_free, mde_error_http_status,

@@ -110,7 +110,8 @@ function Connect-MdeClient {
 
 <#
 .SYNOPSIS
-Cancels machine actions that are not final yet. Takes ids from the pipeline.
+Cancels machine actions that are not final yet. Takes ids from the pipeline; shows
+progress with Write-Progress. The library paces the calls to the rate limits.
 #>
 function Stop-MdeMachineAction {
     [CmdletBinding(SupportsShouldProcess = $true, ConfirmImpact = 'High')]
@@ -120,33 +121,72 @@ function Stop-MdeMachineAction {
         [Parameter(Mandatory = $true)][string]$Comment,
         [Mde.MdeClient]$Client
     )
-    begin { $c = Resolve-MdeClient $Client }
+    begin {
+        $c = Resolve-MdeClient $Client
+        $selected = New-Object System.Collections.Generic.List[string]
+    }
     process {
         foreach ($actionId in $Id) {
-            if ($PSCmdlet.ShouldProcess($actionId, 'Cancel machine action')) {
-                try {
-                    ConvertTo-MdeMachineAction $c.CancelAction($actionId, $Comment)
-                } catch [Mde.MdeException] {
-                    $PSCmdlet.ThrowTerminatingError((ConvertTo-MdeErrorRecord $_.Exception $actionId))
-                }
-            }
+            if ($PSCmdlet.ShouldProcess($actionId, 'Cancel machine action')) { $selected.Add($actionId) }
         }
+    }
+    end {
+        $done = 0
+        foreach ($actionId in $selected) {
+            Write-Progress -Activity 'Cancelling machine actions' -Status "$done of $($selected.Count)" `
+                -PercentComplete ([int](100 * $done / [Math]::Max(1, $selected.Count)))
+            try {
+                ConvertTo-MdeMachineAction $c.CancelAction($actionId, $Comment)
+            } catch [Mde.MdeException] {
+                Write-Progress -Activity 'Cancelling machine actions' -Completed
+                $PSCmdlet.ThrowTerminatingError((ConvertTo-MdeErrorRecord $_.Exception $actionId))
+            }
+            $done++
+        }
+        Write-Progress -Activity 'Cancelling machine actions' -Completed
     }
 }
 
 <#
 .SYNOPSIS
-Reads machine actions by id. Takes ids from the pipeline.
+Reads machine actions by id (from the pipeline), or lists them with filters.
 #>
 function Get-MdeMachineAction {
-    [CmdletBinding()]
+    [CmdletBinding(DefaultParameterSetName = 'Filter')]
     param(
-        [Parameter(Mandatory = $true, ValueFromPipeline = $true, ValueFromPipelineByPropertyName = $true)]
+        [Parameter(ParameterSetName = 'Id', Mandatory = $true, ValueFromPipeline = $true, ValueFromPipelineByPropertyName = $true)]
         [Alias('ActionId')][string[]]$Id,
+        [Parameter(ParameterSetName = 'Filter')][string[]]$Status,
+        [Parameter(ParameterSetName = 'Filter')][string[]]$Type,
+        [Parameter(ParameterSetName = 'Filter')][string]$MachineId,
+        [Parameter(ParameterSetName = 'Filter')][string]$Requestor,
+        [Parameter(ParameterSetName = 'Filter')][datetime]$Since,
+        [Parameter(ParameterSetName = 'Filter')][datetime]$Until,
+        [Parameter(ParameterSetName = 'Filter')][int]$Top,
         [Mde.MdeClient]$Client
     )
     begin { $c = Resolve-MdeClient $Client }
     process {
+        if ($PSCmdlet.ParameterSetName -eq 'Filter') {
+            $filter = @{}
+            if ($Status) { $filter['status'] = @($Status) }
+            if ($Type) { $filter['type'] = @($Type) }
+            if ($MachineId) { $filter['machine_id'] = $MachineId }
+            if ($Requestor) { $filter['requestor'] = $Requestor }
+            if ($PSBoundParameters.ContainsKey('Since')) { $filter['created_after'] = $Since.ToUniversalTime().ToString('o') }
+            if ($PSBoundParameters.ContainsKey('Until')) { $filter['created_before'] = $Until.ToUniversalTime().ToString('o') }
+            if ($PSBoundParameters.ContainsKey('Top')) { $filter['top'] = $Top }
+            try {
+                $json = $c.ListActions((ConvertTo-Json -InputObject $filter -Compress -Depth 5))
+            } catch [Mde.MdeException] {
+                $PSCmdlet.ThrowTerminatingError((ConvertTo-MdeErrorRecord $_.Exception 'list'))
+            }
+            foreach ($action in ($json | ConvertFrom-Json)) {
+                $action.PSObject.TypeNames.Insert(0, 'Mde.MachineAction')
+                $action
+            }
+            return
+        }
         foreach ($actionId in $Id) {
             try {
                 ConvertTo-MdeMachineAction $c.GetAction($actionId)

@@ -108,6 +108,10 @@ namespace Mde
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int mde_get_action(MdeClientHandle client, byte[] actionId, out IntPtr actionJson, out IntPtr error);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int mde_cancel_actions(MdeClientHandle client, byte[] idsJson, byte[] comment, out IntPtr resultsJson, out IntPtr error);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int mde_list_actions(MdeClientHandle client, byte[] filterJson, out IntPtr actionsJson, out IntPtr error);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int mde_error_status(IntPtr error);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int mde_error_http_status(IntPtr error);
@@ -167,6 +171,29 @@ namespace Mde
             IntPtr json;
             IntPtr error;
             int status = NativeMethods.mde_get_action(handle, Utf8(actionId, "actionId"), out json, out error);
+            Check(status, error);
+            return TakeString(json);
+        }
+
+        /// <summary>Cancels many actions (idsJson: a JSON array of ids); returns a JSON
+        /// array with one outcome per id.</summary>
+        public string CancelActions(string idsJson, string comment)
+        {
+            IntPtr json;
+            IntPtr error;
+            int status = NativeMethods.mde_cancel_actions(
+                handle, Utf8(idsJson, "idsJson"), Utf8(comment, "comment"), out json, out error);
+            Check(status, error);
+            return TakeString(json);
+        }
+
+        /// <summary>Lists actions matching filterJson (null: all); returns a JSON array of
+        /// the entities.</summary>
+        public string ListActions(string filterJson)
+        {
+            IntPtr json;
+            IntPtr error;
+            int status = NativeMethods.mde_list_actions(handle, Utf8(filterJson, "filterJson"), out json, out error);
             Check(status, error);
             return TakeString(json);
         }

@@ -110,6 +110,37 @@ int main(int argc, char **argv) {
     s = mde_cancel_action(client, NULL, "x", &json, NULL);
     CHECK(s == MDE_STATUS_NULL_ARGUMENT, "null id: %d", s);
 
+    /* Bulk: one outcome per id in any mix (the duplicate counts once). */
+    char *results = NULL;
+    s = mde_cancel_actions(client,
+                           "[\"40000000-0000-4000-8000-000000000001\", \"20000000-0000-4000-8000-000000000001\","
+                           " \"30000000-0000-4000-8000-000000000000\", \"bad\", \"40000000-0000-4000-8000-000000000001\"]",
+                           "bulk from C", &results, &error);
+    CHECK(s == MDE_STATUS_OK && results != NULL && error == NULL, "cancel_actions: %d", s);
+    int outcomes = 0;
+    for (const char *p = results; p && (p = strstr(p, "\"outcome\":")) != NULL; p++) outcomes++;
+    CHECK(outcomes == 4, "4 outcomes, got %d: %s", outcomes, results ? results : "NULL");
+    CHECK(results && strstr(results, "\"outcome\":\"cancelled\""), "a cancelled outcome");
+    CHECK(results && strstr(results, "\"outcome\":\"not_cancellable\""), "a not_cancellable outcome");
+    CHECK(results && strstr(results, "\"outcome\":\"not_found\""), "a not_found outcome");
+    CHECK(results && strstr(results, "\"outcome\":\"invalid_id\""), "an invalid_id outcome");
+    mde_string_free(results);
+    s = mde_cancel_actions(client, "{\"not\": \"a list\"}", "x", &results, &error);
+    CHECK(s == MDE_STATUS_INVALID_ARGUMENT && results == NULL, "ids_json must be an array: %d", s);
+    mde_error_free(error);
+    error = NULL;
+
+    char *listed = NULL;
+    s = mde_list_actions(client, "{\"status\": \"Succeeded\"}", &listed, &error);
+    CHECK(s == MDE_STATUS_OK && listed && listed[0] == '[', "list_actions: %d", s);
+    CHECK(listed && strstr(listed, "20000000-0000-4000-8000-000000000001"), "the succeeded action is listed");
+    CHECK(listed && !strstr(listed, "10000000-0000-4000-8000-000000000399"), "a pending one is not");
+    mde_string_free(listed);
+    s = mde_list_actions(client, "{\"bogus\": 1}", &listed, &error);
+    CHECK(s == MDE_STATUS_INVALID_ARGUMENT && error && strstr(mde_error_message(error), "bogus"), "unknown filter key");
+    mde_error_free(error);
+    error = NULL;
+
     /* 8 threads x 50 calls on one client. */
     shared_client = client;
     pthread_t threads[THREADS];

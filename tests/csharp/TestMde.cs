@@ -68,6 +68,16 @@ public static class TestMde
             try { client.CancelAction(PendingId(1), "a\0b"); } catch (ArgumentException) { nul = true; }
             Check(nul, "a NUL inside a string is refused before the call");
 
+            string results = client.CancelActions(
+                "[\"40000000-0000-4000-8000-000000000002\", \"20000000-0000-4000-8000-000000000001\", \"bad\"]",
+                "bulk from C#");
+            Check(results.Contains("\"outcome\":\"cancelled\"") && results.Contains("\"outcome\":\"not_cancellable\"")
+                  && results.Contains("\"outcome\":\"invalid_id\""), "bulk outcomes: " + results);
+            string listed = client.ListActions("{\"status\": [\"Succeeded\"]}");
+            Check(listed.StartsWith("[") && listed.Contains("20000000-0000-4000-8000-000000000001"), "list: " + listed);
+            e = Expect(delegate { client.ListActions("{\"bogus\": 1}"); });
+            Check(e != null && e.Status == MdeStatus.InvalidArgument && e.Message.Contains("bogus"), "unknown filter key");
+
             int ok = 0;
             Thread[] threads = new Thread[8];
             for (int t = 0; t < threads.Length; t++)
