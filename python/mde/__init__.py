@@ -26,7 +26,7 @@ from ._errors import (
     RequestTimeoutError,
     ServerError,
 )
-from ._mde import AsyncClient, Client, MachineAction, __version__, reset_log_cache
+from ._mde import AsyncClient, BulkProgress, CancelOutcome, Client, MachineAction, __version__, reset_log_cache
 
 # Records go to the "mde" logger; the application decides where they end up.
 logging.getLogger("mde").addHandler(logging.NullHandler())
@@ -70,6 +70,8 @@ __all__ = [
     "ApiError",
     "AsyncClient",
     "AuthenticationError",
+    "BulkProgress",
+    "CancelOutcome",
     "BadResponseError",
     "Client",
     "InvalidArgumentError",

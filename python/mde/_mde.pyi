@@ -1,9 +1,9 @@
 """Type stub of the native module mde._mde (checked by mypy.stubtest)."""
 
 import datetime
-from typing import Any, Awaitable, Dict, List, Optional, Sequence, Tuple, final
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Tuple, Union, final
 
-__all__ = ["reset_log_cache", "Client", "AsyncClient", "MachineAction", "__version__"]
+__all__ = ["reset_log_cache", "Client", "AsyncClient", "MachineAction", "CancelOutcome", "BulkProgress", "__version__"]
 
 __version__: str
 
@@ -57,6 +57,37 @@ class MachineAction:
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
+_Statuses = Union[str, Sequence[str]]
+_When = Union[datetime.datetime, str]
+
+@final
+class BulkProgress:
+    @property
+    def done(self) -> int: ...
+    @property
+    def total(self) -> int: ...
+    @property
+    def cancelled(self) -> int: ...
+    @property
+    def other(self) -> int: ...
+    @property
+    def rate(self) -> float: ...
+    @property
+    def eta(self) -> float: ...
+
+@final
+class CancelOutcome:
+    @property
+    def id(self) -> str: ...
+    @property
+    def outcome(self) -> str: ...
+    @property
+    def status(self) -> Optional[str]: ...
+    @property
+    def action(self) -> Optional[MachineAction]: ...
+    @property
+    def error(self) -> Optional[BaseException]: ...
+
 @final
 class Client:
     def __new__(
@@ -85,6 +116,24 @@ class Client:
     def from_env() -> Client: ...
     def cancel_action(self, action_id: str, comment: str) -> MachineAction: ...
     def get_action(self, action_id: str) -> MachineAction: ...
+    def list_actions(
+        self,
+        *,
+        status: Optional[_Statuses] = None,
+        type: Optional[_Statuses] = None,
+        machine_id: Optional[str] = None,
+        requestor: Optional[str] = None,
+        created_after: Optional[_When] = None,
+        created_before: Optional[_When] = None,
+        top: Optional[int] = None,
+    ) -> List[MachineAction]: ...
+    def cancel_actions(
+        self,
+        ids: Sequence[str],
+        comment: str,
+        progress: Optional[Callable[[BulkProgress], object]] = None,
+        concurrency: int = 8,
+    ) -> List[CancelOutcome]: ...
     def __enter__(self) -> Client: ...
     def __exit__(self, kind: Any, value: Any, tb: Any) -> bool: ...
 
@@ -116,6 +165,24 @@ class AsyncClient:
     def from_env() -> AsyncClient: ...
     def cancel_action(self, action_id: str, comment: str) -> Awaitable[MachineAction]: ...
     def get_action(self, action_id: str) -> Awaitable[MachineAction]: ...
+    def list_actions(
+        self,
+        *,
+        status: Optional[_Statuses] = None,
+        type: Optional[_Statuses] = None,
+        machine_id: Optional[str] = None,
+        requestor: Optional[str] = None,
+        created_after: Optional[_When] = None,
+        created_before: Optional[_When] = None,
+        top: Optional[int] = None,
+    ) -> Awaitable[List[MachineAction]]: ...
+    def cancel_actions(
+        self,
+        ids: Sequence[str],
+        comment: str,
+        progress: Optional[Callable[[BulkProgress], object]] = None,
+        concurrency: int = 8,
+    ) -> Awaitable[List[CancelOutcome]]: ...
     def close(self) -> None: ...
     def __aenter__(self) -> Awaitable[AsyncClient]: ...
     def __aexit__(self, kind: Any, value: Any, tb: Any) -> Awaitable[bool]: ...

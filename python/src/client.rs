@@ -3,12 +3,14 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 
+use futures_util::StreamExt;
 use mde_core::{ActionId, Client, Config};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::action::PyMachineAction;
+use crate::bulk::{self, filter_from_kwargs, PyCancelOutcome};
 use crate::config::from_kwargs;
 use crate::errors::to_py_err;
 use crate::runtime::{block_on, check_pid};
@@ -68,6 +70,52 @@ impl PyClient {
         let client = self.client.clone();
         let result = block_on(py, async move { client.get_action(&id).await })?;
         result.map(Into::into).map_err(|e| to_py_err(py, &e))
+    }
+
+    /// Lists actions matching the filters (status, type, machine_id, requestor,
+    /// created_after, created_before, top), across every page.
+    #[pyo3(signature = (**filters))]
+    fn list_actions(
+        &self,
+        py: Python<'_>,
+        filters: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Vec<PyMachineAction>> {
+        check_pid(self.pid)?;
+        let filter = filter_from_kwargs(py, filters)?;
+        let client = self.client.clone();
+        let listed = block_on(py, async move {
+            client.list_actions(&filter).collect::<Vec<_>>().await
+        })?;
+        listed
+            .into_iter()
+            .map(|a| a.map(Into::into).map_err(|e| to_py_err(py, &e)))
+            .collect()
+    }
+
+    /// Cancels many actions, concurrently within the rate limits; one outcome per
+    /// id (duplicates once), in completion order. `progress` is called with a
+    /// BulkProgress after each outcome.
+    #[pyo3(signature = (ids, comment, progress=None, concurrency=8))]
+    fn cancel_actions(
+        &self,
+        py: Python<'_>,
+        ids: Vec<String>,
+        comment: &str,
+        progress: Option<Py<PyAny>>,
+        concurrency: usize,
+    ) -> PyResult<Vec<PyCancelOutcome>> {
+        check_pid(self.pid)?;
+        let stream = self
+            .client
+            .cancel_actions(&ids, comment, concurrency)
+            .map_err(|e| to_py_err(py, &e))?;
+        let mut stream = Box::pin(stream);
+        let mut outcomes = Vec::new();
+        while let Some(o) = block_on(py, stream.next())? {
+            bulk::report(py, progress.as_ref(), &o)?;
+            outcomes.push(bulk::outcome(py, o)?);
+        }
+        Ok(outcomes)
     }
 
     fn __enter__(slf: Py<Self>) -> Py<Self> {
@@ -156,6 +204,57 @@ impl PyAsyncClient {
             result
                 .map(PyMachineAction::from)
                 .map_err(|e| Python::attach(|py| to_py_err(py, &e)))
+        })
+    }
+
+    /// Lists actions matching the filters; an awaitable of a list of MachineAction.
+    #[pyo3(signature = (**filters))]
+    fn list_actions<'py>(
+        &self,
+        py: Python<'py>,
+        filters: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.usable()?;
+        let filter = filter_from_kwargs(py, filters)?;
+        let client = self.client.clone();
+        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+            let listed = client.list_actions(&filter).collect::<Vec<_>>().await;
+            Python::attach(|py| {
+                listed
+                    .into_iter()
+                    .map(|a| a.map(PyMachineAction::from).map_err(|e| to_py_err(py, &e)))
+                    .collect::<PyResult<Vec<_>>>()
+            })
+        })
+    }
+
+    /// Cancels many actions; an awaitable of the outcomes. `progress` is called
+    /// (from the runtime's thread, holding the GIL) after each outcome.
+    #[pyo3(signature = (ids, comment, progress=None, concurrency=8))]
+    fn cancel_actions<'py>(
+        &self,
+        py: Python<'py>,
+        ids: Vec<String>,
+        comment: &str,
+        progress: Option<Py<PyAny>>,
+        concurrency: usize,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.usable()?;
+        let stream = self
+            .client
+            .cancel_actions(&ids, comment, concurrency)
+            .map_err(|e| to_py_err(py, &e))?;
+        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+            let mut stream = Box::pin(stream);
+            let mut outcomes = Vec::new();
+            while let Some(o) = stream.next().await {
+                let converted = Python::attach(|py| {
+                    bulk::report(py, progress.as_ref(), &o)?;
+                    bulk::outcome(py, o)
+                })?;
+                outcomes.push(converted);
+            }
+            Ok(outcomes)
         })
     }
 

@@ -2,6 +2,7 @@
 //! re-exported by `mde/__init__.py`; the exception classes live in `mde/_errors.py`.
 
 mod action;
+mod bulk;
 mod client;
 mod config;
 mod errors;
@@ -34,6 +35,8 @@ fn _mde(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::PyClient>()?;
     m.add_class::<client::PyAsyncClient>()?;
     m.add_class::<action::PyMachineAction>()?;
+    m.add_class::<bulk::PyCancelOutcome>()?;
+    m.add_class::<bulk::PyBulkProgress>()?;
     m.add_function(wrap_pyfunction!(reset_log_cache, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
