@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 step() { printf '\n==> %s\n' "$*"; }
 
 step "Rust: unit, integration and doc tests (core against the emulator over loopback)"
-cargo test --workspace --all-targets
+# Benchmarks are not tests: they run with their own commands (README).
+cargo test --workspace --lib --bins --tests
 cargo test --workspace --doc
 
 step "C and C++: the header, and libmde (shared, static, under valgrind) against the emulator"
