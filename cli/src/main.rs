@@ -25,8 +25,6 @@ use settings::Connection;
 #[derive(Parser, Debug)]
 #[command(name = "mde", version)]
 struct Cli {
-    #[command(flatten)]
-    connection: Connection,
     #[command(subcommand)]
     command: Command,
 }
@@ -34,9 +32,16 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Cancel actions by id (arguments, --ids-file, or - for stdin) or by filter.
-    Cancel(cancel::CancelArgs),
+    Cancel {
+        #[command(flatten)]
+        args: cancel::CancelArgs,
+        #[command(flatten)]
+        connection: Connection,
+    },
     /// Show one action.
     Get {
+        #[command(flatten)]
+        connection: Connection,
         /// The machine action id.
         id: String,
         /// Output format.
@@ -45,6 +50,8 @@ enum Command {
     },
     /// List actions.
     List {
+        #[command(flatten)]
+        connection: Connection,
         #[command(flatten)]
         filter: FilterArgs,
         /// Output format.
@@ -103,10 +110,14 @@ fn client(connection: &Connection) -> Result<Client, Failure> {
 async fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
     match cli.command {
         Command::Demo => demo::run().await,
-        Command::Cancel(args) => cancel::run(&client(&cli.connection)?, args).await,
-        Command::Get { id, output } => {
+        Command::Cancel { args, connection } => cancel::run(&client(&connection)?, args).await,
+        Command::Get {
+            connection,
+            id,
+            output,
+        } => {
             let id = ActionId::parse(&id).map_err(|e| Failure::Usage(e.to_string()))?;
-            let action = client(&cli.connection)?
+            let action = client(&connection)?
                 .get_action(&id)
                 .await
                 .map_err(|e| Failure::Failed(e.to_string()))?;
@@ -119,9 +130,13 @@ async fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::List { filter, output } => {
+        Command::List {
+            connection,
+            filter,
+            output,
+        } => {
             let filter = filter.filter(&[]).map_err(Failure::Usage)?;
-            let client = client(&cli.connection)?;
+            let client = client(&connection)?;
             let mut stream = Box::pin(client.list_actions(&filter));
             let mut rows = Vec::new();
             let mut all = Vec::new();

@@ -11,46 +11,46 @@ use serde_json::{Map, Value};
 pub struct Connection {
     /// A JSON file with configuration keys (flags override it; it overrides the
     /// environment: MDE_*, AZURE_*).
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// API base URL (https, or http to loopback only).
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub base_url: Option<String>,
     /// public, gcc, gcc-high or dod.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub cloud: Option<String>,
     /// Public-cloud region: us, eu, uk, au, swa, ina, aea.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub region: Option<String>,
     /// A bearer token (prefer MDE_TOKEN: flags show in process lists).
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub token: Option<String>,
     /// The app registration's tenant id.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub tenant_id: Option<String>,
     /// The app registration's client id.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub client_id: Option<String>,
     /// The app's client secret (prefer AZURE_CLIENT_SECRET).
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub client_secret: Option<String>,
     /// A PEM file with the app's certificate and private key.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub client_certificate_path: Option<String>,
     /// The sign-in authority.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub authority_host: Option<String>,
     /// The token scope.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub scope: Option<String>,
     /// Bound on one HTTP attempt, in milliseconds.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub timeout_ms: Option<u64>,
     /// Retries of a failed call.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub max_retries: Option<u32>,
     /// Longest wait for rate-limit budget, in milliseconds.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub max_wait_ms: Option<u64>,
 }
 

@@ -9,8 +9,9 @@ use serde_json::{json, Value};
 
 fn mde(emu: &Emulator, args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_mde"))
+        .arg(args[0])
         .args(["--base-url", emu.url(), "--token", "cli-test"])
-        .args(args)
+        .args(&args[1..])
         .env_remove("MDE_TOKEN")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -121,9 +122,9 @@ fn an_interrupted_run_resumes_and_cancels_every_action_exactly_once() {
     .unwrap();
     let args = |resume: bool| {
         let mut a = vec![
-            "--config".to_owned(),
+            "cancel".to_owned(),
+            "--config".into(),
             config.display().to_string(),
-            "cancel".into(),
             "--ids-file".into(),
             ids_file.display().to_string(),
             "--comment".into(),
@@ -137,9 +138,11 @@ fn an_interrupted_run_resumes_and_cancels_every_action_exactly_once() {
         }
         a
     };
+    let first = args(false);
     let mut child = Command::new(env!("CARGO_BIN_EXE_mde"))
+        .arg(&first[0])
         .args(["--base-url", emu.url(), "--token", "cli-test"])
-        .args(args(false))
+        .args(&first[1..])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -244,4 +247,57 @@ fn mixed_outcomes_set_the_exit_status_and_every_format_works() {
         Some(2),
         "a blank comment is refused before anything"
     );
+}
+
+#[test]
+fn mde_emulator_serves_with_the_emulators_options() {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mde"))
+        .args([
+            "emulator",
+            "--listen",
+            "127.0.0.1:0",
+            "--no-rate-limits",
+            "--token",
+            "only-this",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .expect("first line")
+        .to_owned();
+    let get = |token: &str| {
+        Command::new(env!("CARGO_BIN_EXE_mde"))
+            .args([
+                "get",
+                "--base-url",
+                &url,
+                "--token",
+                token,
+                "00000000-0000-4000-8000-000000000000",
+            ])
+            .output()
+            .unwrap()
+    };
+    let (wrong, right) = (get("other"), get("only-this"));
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert!(
+        text(&wrong.stderr).contains("unauthorized"),
+        "{}",
+        text(&wrong.stderr)
+    );
+    assert!(
+        text(&right.stderr).contains("not found"),
+        "{}",
+        text(&right.stderr)
+    );
+    assert_eq!(right.status.code(), Some(1));
 }
