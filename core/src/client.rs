@@ -120,6 +120,26 @@ impl Client {
         id: &ActionId,
         comment: &str,
     ) -> Result<MachineAction, Error> {
+        self.cancel_with(id, comment, entity, |a| a).await
+    }
+
+    /// Like [`Client::cancel_action`], returning the entity as the service sent it
+    /// (JSON text) without building the typed view: for bindings that pass it on as
+    /// JSON. The answer is still checked to be an entity (an object with an `id`).
+    pub async fn cancel_action_json(&self, id: &ActionId, comment: &str) -> Result<String, Error> {
+        self.cancel_with(id, comment, raw_entity, |a| a.raw_json().to_owned())
+            .await
+    }
+
+    /// The cancel, with `read` turning a 2xx answer into the result, and `known`
+    /// turning an action read during reconciliation into it.
+    async fn cancel_with<T>(
+        &self,
+        id: &ActionId,
+        comment: &str,
+        read: fn(&Call, &Reply, u32) -> Result<T, Error>,
+        known: fn(MachineAction) -> T,
+    ) -> Result<T, Error> {
         let comment = Comment::new(comment)?;
         let auth = self.auth()?;
         let body = serde_json::to_vec(&serde_json::json!({ "Comment": comment.as_str() }))
@@ -137,7 +157,7 @@ impl Client {
         let mut tries = Tries::default();
         loop {
             let refused = match self.send(&call, auth, &mut tries).await {
-                Ok(reply) => return entity(&call, &reply, tries.attempts),
+                Ok(reply) => return read(&call, &reply, tries.attempts),
                 Err(e) if is_refusal(&e) => e,
                 Err(e) => return Err(e),
             };
@@ -156,7 +176,7 @@ impl Client {
                 && action.cancellation_comment.as_deref() == Some(comment.as_str())
             {
                 tracing::info!(target: "mde", %id, attempts = tries.attempts, "the action is already cancelled with this comment");
-                return Ok(action);
+                return Ok(known(action));
             }
             if action.is_final() {
                 return Err(not_cancellable(refused, action));
@@ -177,6 +197,20 @@ impl Client {
     /// Errors: `NotFound`, `RateLimited`, and the transport and service errors of
     /// [`Error`].
     pub async fn get_action(&self, id: &ActionId) -> Result<MachineAction, Error> {
+        self.get_with(id, entity).await
+    }
+
+    /// Like [`Client::get_action`], returning the entity as the service sent it (JSON
+    /// text) without building the typed view.
+    pub async fn get_action_json(&self, id: &ActionId) -> Result<String, Error> {
+        self.get_with(id, raw_entity).await
+    }
+
+    async fn get_with<T>(
+        &self,
+        id: &ActionId,
+        read: fn(&Call, &Reply, u32) -> Result<T, Error>,
+    ) -> Result<T, Error> {
         let auth = self.auth()?;
         let call = Call {
             api: Api::Get,
@@ -187,7 +221,7 @@ impl Client {
         };
         let mut tries = Tries::default();
         let reply = self.send(&call, auth, &mut tries).await?;
-        entity(&call, &reply, tries.attempts)
+        read(&call, &reply, tries.attempts)
     }
 
     /// Sends `call` until it gets a 2xx, a final error, or runs out of retries. Every
@@ -312,6 +346,26 @@ impl Client {
 fn entity(call: &Call, reply: &Reply, attempts: u32) -> Result<MachineAction, Error> {
     let text = reply.text(&call.context, attempts)?;
     MachineAction::from_json(text).map_err(|why| reply.bad(&call.context, attempts, &why))
+}
+
+/// Checks that a 2xx answer holds one entity (a JSON object with a string `id`) and
+/// returns its text, without building the typed view.
+fn raw_entity(call: &Call, reply: &Reply, attempts: u32) -> Result<String, Error> {
+    #[derive(serde::Deserialize)]
+    struct Entity<'a> {
+        // Required, and a string; its value is not needed.
+        #[serde(borrow, rename = "id")]
+        _id: std::borrow::Cow<'a, str>,
+    }
+    let text = reply.text(&call.context, attempts)?;
+    serde_json::from_str::<Entity<'_>>(text).map_err(|e| {
+        reply.bad(
+            &call.context,
+            attempts,
+            &format!("not a machine action: {e}"),
+        )
+    })?;
+    Ok(text.to_owned())
 }
 
 /// Whether the service refused the request itself (a 4xx other than 429).

@@ -75,3 +75,30 @@ fn client_is_send_sync_and_cheap_to_clone() {
     fn assert_send_sync<T: Send + Sync + Clone>() {}
     assert_send_sync::<mde_core::Client>();
 }
+
+#[tokio::test]
+async fn the_json_variants_return_the_entity_as_sent_and_still_check_it() {
+    let emu = emulator();
+    let id = seed(&emu, json!({"status": "Pending", "futureField": 1}));
+    let c = client(&emu);
+    let text = c.get_action_json(&id).await.unwrap();
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(value["futureField"], 1);
+    assert_eq!(value["id"], id.as_str());
+    let text = c.cancel_action_json(&id, "raw").await.unwrap();
+    assert!(text.contains("\"cancellationComment\":\"raw\""), "{text}");
+    // Idempotent through the reconciliation path too.
+    let again: serde_json::Value =
+        serde_json::from_str(&c.cancel_action_json(&id, "raw").await.unwrap()).unwrap();
+    assert_eq!(again["status"], "Cancelled");
+    for body in [r#"{"status": "Pending"}"#, "[1, 2]", r#"{"id": 7}"#] {
+        emu.inject(mde_emulator::Fault {
+            route: "get".into(),
+            count: 1,
+            body: Some(body.into()),
+            ..Default::default()
+        });
+        let err = c.get_action_json(&id).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::BadResponse, "{body}");
+    }
+}

@@ -85,8 +85,7 @@ pub unsafe extern "C" fn mde_cancel_action(
         let (client, id) = unsafe { client_and_id(client, action_id)? };
         // SAFETY: the caller's contract.
         let comment = unsafe { utf8(comment, "comment")? };
-        let action = block_on(client.cancel_action(&id, comment))?.map_err(|e| core_error(&e))?;
-        Ok(action.raw_json().to_owned())
+        block_on(client.cancel_action_json(&id, comment))?.map_err(|e| core_error(&e))
     })
 }
 
@@ -105,8 +104,7 @@ pub unsafe extern "C" fn mde_get_action(
     returning_json(out_action_json, "out_action_json", out_error, || {
         // SAFETY: the caller's contract.
         let (client, id) = unsafe { client_and_id(client, action_id)? };
-        let action = block_on(client.get_action(&id))?.map_err(|e| core_error(&e))?;
-        Ok(action.raw_json().to_owned())
+        block_on(client.get_action_json(&id))?.map_err(|e| core_error(&e))
     })
 }
 

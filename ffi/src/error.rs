@@ -17,7 +17,8 @@ pub struct mde_error {
 
 /// Makes a C string, dropping interior NULs rather than failing.
 pub(crate) fn c_string(text: &str) -> CString {
-    CString::new(text.replace('\0', "")).expect("NULs were removed")
+    CString::new(text)
+        .unwrap_or_else(|_| CString::new(text.replace('\0', "")).expect("NULs were removed"))
 }
 
 impl mde_error {
