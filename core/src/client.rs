@@ -142,8 +142,16 @@ impl Client {
     ) -> Result<T, Error> {
         let comment = Comment::new(comment)?;
         let auth = self.auth()?;
-        let body = serde_json::to_vec(&serde_json::json!({ "Comment": comment.as_str() }))
-            .expect("a string map always serialises");
+        #[derive(serde::Serialize)]
+        struct CancelBody<'a> {
+            // Case-sensitive on the service.
+            #[serde(rename = "Comment")]
+            comment: &'a str,
+        }
+        let body = serde_json::to_vec(&CancelBody {
+            comment: comment.as_str(),
+        })
+        .expect("a string always serialises");
         let call = Call {
             api: Api::Cancel,
             method: Method::POST,
@@ -152,7 +160,8 @@ impl Client {
                 &["api", "machineactions", id.as_str(), "cancel"],
             ),
             body: Some(Bytes::from(body)),
-            context: format!("cancel of machine action {id}"),
+            what: "cancel",
+            id: Some(id.clone()),
         };
         let mut tries = Tries::default();
         loop {
@@ -217,7 +226,8 @@ impl Client {
             method: Method::GET,
             url: api_url(&self.inner.base, &["api", "machineactions", id.as_str()]),
             body: None,
-            context: format!("get of machine action {id}"),
+            what: "get",
+            id: Some(id.clone()),
         };
         let mut tries = Tries::default();
         let reply = self.send(&call, auth, &mut tries).await?;
@@ -244,7 +254,7 @@ impl Client {
             if let Err(wait) = budget.acquire(config.max_wait()).await {
                 return Err(Error::RateLimited {
                     failure: Box::new(Failure {
-                        context: call.context.clone(),
+                        context: call.context(),
                         message: Some(format!(
                             "the client-side budget of the {} API would need a wait of {} ms, \
                              more than max_wait_ms ({} ms); nothing was sent",
@@ -275,7 +285,7 @@ impl Client {
                 Ok(reply) if reply.is_success() => return Ok(reply),
                 Ok(reply) => {
                     let status = reply.status;
-                    let error = reply.into_error(&call.context, tries.attempts);
+                    let error = reply.into_error(&call.context(), tries.attempts);
                     match status {
                         // A revoked or expired token: renew once and retry at once.
                         401 if !tries.renewed => {
@@ -308,7 +318,7 @@ impl Client {
                 Err(no_answer) => {
                     tries.maybe_applied |= no_answer.maybe_applied();
                     let error =
-                        no_answer.into_error(&call.context, tries.attempts, config.timeout());
+                        no_answer.into_error(&call.context(), tries.attempts, config.timeout());
                     (error, None)
                 }
             };
@@ -344,8 +354,8 @@ impl Client {
 
 /// Reads a 2xx answer holding one MachineAction.
 fn entity(call: &Call, reply: &Reply, attempts: u32) -> Result<MachineAction, Error> {
-    let text = reply.text(&call.context, attempts)?;
-    MachineAction::from_json(text).map_err(|why| reply.bad(&call.context, attempts, &why))
+    let text = reply.text(&call.context(), attempts)?;
+    MachineAction::from_json(text).map_err(|why| reply.bad(&call.context(), attempts, &why))
 }
 
 /// Checks that a 2xx answer holds one entity (a JSON object with a string `id`) and
@@ -357,10 +367,10 @@ fn raw_entity(call: &Call, reply: &Reply, attempts: u32) -> Result<String, Error
         #[serde(borrow, rename = "id")]
         _id: std::borrow::Cow<'a, str>,
     }
-    let text = reply.text(&call.context, attempts)?;
+    let text = reply.text(&call.context(), attempts)?;
     serde_json::from_str::<Entity<'_>>(text).map_err(|e| {
         reply.bad(
-            &call.context,
+            &call.context(),
             attempts,
             &format!("not a machine action: {e}"),
         )

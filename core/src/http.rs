@@ -3,10 +3,11 @@
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::Method;
 use serde_json::Value;
 
+use crate::action_id::ActionId;
 use crate::error::{Error, Failure};
 use crate::secret::Secret;
 
@@ -43,14 +44,28 @@ pub(crate) struct Call {
     pub method: Method,
     pub url: reqwest::Url,
     pub body: Option<Bytes>,
-    /// Says which call failed, in errors: `cancel of machine action ...`.
-    pub context: String,
+    /// What the call does (`cancel`, `get`, `list of machine actions`).
+    pub what: &'static str,
+    /// The action it is about, if one.
+    pub id: Option<ActionId>,
+}
+
+impl Call {
+    /// Says which call failed, in errors: `cancel of machine action ...`. Built only
+    /// when an error needs it.
+    pub(crate) fn context(&self) -> String {
+        match &self.id {
+            Some(id) => format!("{} of machine action {id}", self.what),
+            None => self.what.to_owned(),
+        }
+    }
 }
 
 /// An HTTP answer, whatever its status.
 pub(crate) struct Reply {
     pub status: u16,
-    pub headers: HeaderMap,
+    /// The only header an answer is read for.
+    pub retry_after: Option<HeaderValue>,
     pub body: Bytes,
 }
 
@@ -101,11 +116,11 @@ pub(crate) async fn attempt(
     }
     let response = request.send().await.map_err(no_answer)?;
     let status = response.status().as_u16();
-    let headers = response.headers().clone();
+    let retry_after = response.headers().get(RETRY_AFTER).cloned();
     let body = response.bytes().await.map_err(no_answer)?;
     Ok(Reply {
         status,
-        headers,
+        retry_after,
         body,
     })
 }
@@ -191,7 +206,7 @@ impl Reply {
             403 => Error::Forbidden(failure),
             404 => Error::NotFound(failure),
             429 => Error::RateLimited {
-                retry_after: retry_after(&self.headers, SystemTime::now()),
+                retry_after: retry_after(self.retry_after.as_ref(), SystemTime::now()),
                 failure,
             },
             500..=599 => Error::ServerError(failure),
@@ -218,8 +233,8 @@ impl Reply {
 }
 
 /// Reads `Retry-After`: whole seconds, or an HTTP date (time left until it).
-pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    let text = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+pub(crate) fn retry_after(value: Option<&HeaderValue>, now: SystemTime) -> Option<Duration> {
+    let text = value?.to_str().ok()?.trim();
     if let Ok(secs) = text.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
@@ -230,6 +245,7 @@ pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Durati
 #[cfg(test)]
 mod tests {
     use super::*;
+    use reqwest::header::HeaderMap;
 
     #[test]
     fn urls_are_built_under_the_base_path() {
@@ -256,7 +272,7 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert(RETRY_AFTER, HeaderValue::from_static("7"));
         assert_eq!(
-            retry_after(&h, SystemTime::now()),
+            retry_after(h.get(RETRY_AFTER), SystemTime::now()),
             Some(Duration::from_secs(7))
         );
         let now = httpdate::parse_http_date("Wed, 21 Oct 2015 07:28:00 GMT").unwrap();
@@ -264,13 +280,16 @@ mod tests {
             RETRY_AFTER,
             HeaderValue::from_static("Wed, 21 Oct 2015 07:28:30 GMT"),
         );
-        assert_eq!(retry_after(&h, now), Some(Duration::from_secs(30)));
+        assert_eq!(
+            retry_after(h.get(RETRY_AFTER), now),
+            Some(Duration::from_secs(30))
+        );
         h.insert(
             RETRY_AFTER,
             HeaderValue::from_static("Wed, 21 Oct 2015 07:27:00 GMT"),
         );
-        assert_eq!(retry_after(&h, now), Some(Duration::ZERO));
+        assert_eq!(retry_after(h.get(RETRY_AFTER), now), Some(Duration::ZERO));
         h.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
-        assert_eq!(retry_after(&h, now), None);
+        assert_eq!(retry_after(h.get(RETRY_AFTER), now), None);
     }
 }

@@ -162,11 +162,12 @@ impl Listing {
             method: Method::GET,
             url,
             body: None,
-            context: "list of machine actions".into(),
+            what: "list of machine actions",
+            id: None,
         };
         let mut tries = Tries::default();
         let reply = self.client.send(&call, auth, &mut tries).await?;
-        let bad = |why: String| reply.bad(&call.context, tries.attempts, &why);
+        let bad = |why: String| reply.bad(&call.context(), tries.attempts, &why);
         let page: Page = serde_json::from_slice(&reply.body)
             .map_err(|e| bad(format!("not a page of actions: {e}")))?;
         let got = page.value.len();
