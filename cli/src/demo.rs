@@ -19,8 +19,14 @@ const UNRELATED: usize = 10;
 /// Runs the demo; exit status 0 when every mistaken pending isolation was cancelled.
 pub async fn run() -> Result<ExitCode, Failure> {
     let failed = |e: String| Failure::Failed(e);
+    // The service allows 100 calls a minute; the demo compresses that to 10 a second
+    // on both sides, so the pacing (and the progress bar) can be watched.
     let emu = Emulator::start(EmulatorConfig {
         app_name: PLAYBOOK.into(),
+        rate_limits: vec![mde_emulator::RateWindow {
+            calls: 10,
+            period: std::time::Duration::from_secs(1),
+        }],
         ..EmulatorConfig::default()
     })
     .map_err(|e| failed(format!("cannot start the emulator: {e}")))?;
@@ -33,13 +39,29 @@ pub async fn run() -> Result<ExitCode, Failure> {
     let http = reqwest::Client::new();
     for i in 0..MISTAKES {
         let machine = format!("{:040x}", 0xdead_0000_u64 + i as u64);
-        http.post(format!("{}/api/machines/{machine}/isolate", emu.url()))
-            .bearer_auth("demo-token")
-            .json(&json!({"Comment": "Suspicious sign-in (playbook rule v2)", "IsolationType": "Full"}))
-            .send()
-            .await
-            .and_then(|r| r.error_for_status())
-            .map_err(|e| failed(format!("cannot launch the demo isolations: {e}")))?;
+        // A well-behaved playbook: on 429 it waits out Retry-After and tries again.
+        loop {
+            let response = http
+                .post(format!("{}/api/machines/{machine}/isolate", emu.url()))
+                .bearer_auth("demo-token")
+                .json(&json!({"Comment": "Suspicious sign-in (playbook rule v2)", "IsolationType": "Full"}))
+                .send()
+                .await
+                .map_err(|e| failed(format!("cannot launch the demo isolations: {e}")))?;
+            if response.status() == reqwest::StatusCode::TOO_MANY_REQUESTS {
+                let wait = response
+                    .headers()
+                    .get("retry-after")
+                    .and_then(|v| v.to_str().ok()?.parse().ok())
+                    .unwrap_or(1);
+                tokio::time::sleep(std::time::Duration::from_secs(wait)).await;
+                continue;
+            }
+            response
+                .error_for_status()
+                .map_err(|e| failed(format!("cannot launch the demo isolations: {e}")))?;
+            break;
+        }
     }
     for _ in 0..FINISHED {
         emu.seed(json!({"type": "Isolate", "status": "Succeeded", "requestor": PLAYBOOK}))
@@ -54,10 +76,16 @@ pub async fn run() -> Result<ExitCode, Failure> {
          an analyst's {UNRELATED} scans are pending too.\n",
         MISTAKES + FINISHED
     );
-    println!("$ mde cancel --requestor '{PLAYBOOK}' --type Isolate --comment '...' --yes\n");
+    println!("$ mde cancel --requestor '{PLAYBOOK}' --type Isolate --comment '...' --yes");
+    println!("  (paced at 10 calls a second, the service's 100 a minute compressed)\n");
 
-    let config = Config::from_value(json!({"base_url": emu.url(), "token": "demo-token"}))
-        .map_err(|e| failed(e.to_string()))?;
+    let config = Config::from_value(json!({
+        "base_url": emu.url(),
+        "token": "demo-token",
+        "rate_limits": [{"calls": 10, "period_ms": 1000}],
+        "rate_limit_margin_ms": 20,
+    }))
+    .map_err(|e| failed(e.to_string()))?;
     let client = Client::new(config).map_err(|e| failed(e.to_string()))?;
     let args = CancelArgs {
         comment: "Isolated by a misconfigured playbook (mde demo)".into(),
@@ -71,14 +99,16 @@ pub async fn run() -> Result<ExitCode, Failure> {
         ..CancelArgs::default()
     };
     let code = cancel::run(&client, args).await?;
-    let touched = emu
-        .requests()
+    let log = emu.requests();
+    let touched = log.iter().filter(|r| r.route == "cancel").count();
+    let throttled = log
         .iter()
-        .filter(|r| r.route == "cancel")
+        .filter(|r| r.route == "cancel" && r.status == Some(429))
         .count();
     println!(
-        "\n{touched} cancels sent, one per pending mistaken isolation; the {FINISHED} completed \
-         ones and the analyst's scans were not selected, so nothing else was touched."
+        "\n{touched} cancels sent, one per pending mistaken isolation, {throttled} throttled; the \
+         {FINISHED} completed ones and the analyst's scans were not selected, so nothing else was \
+         touched."
     );
     Ok(code)
 }

@@ -30,7 +30,7 @@ impl Progress {
     /// Shows one outcome.
     pub fn update(&self, o: &BulkOutcome) {
         let p = &o.progress;
-        let eta = format!("{:.0}s", p.eta.as_secs_f64().ceil());
+        let eta = format!("{:.0}s", p.eta.as_secs_f64());
         match self {
             Progress::Bar(bar) => {
                 bar.set_position(p.done as u64);

@@ -59,7 +59,10 @@ fn demo_exits_zero_and_prints_the_outcome_table() {
         "{stdout}"
     );
     assert_eq!(stdout.matches("  cancelled  ").count(), 30, "{stdout}");
-    assert!(stdout.contains("30 cancels sent"), "{stdout}");
+    assert!(
+        stdout.contains("30 cancels sent, one per pending mistaken isolation, 0 throttled"),
+        "{stdout}"
+    );
 }
 
 #[test]

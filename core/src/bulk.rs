@@ -74,7 +74,7 @@ pub struct Progress {
     pub cancelled: usize,
     /// Outcomes other than `cancelled`.
     pub other: usize,
-    /// Outcomes per second since the start.
+    /// Outcomes per second since the start (over at least one second).
     pub rate: f64,
     /// The time the rate limits need for the rest (the limiter's own schedule).
     pub eta: Duration,
@@ -192,7 +192,8 @@ impl Client {
             } else {
                 progress.other += 1;
             }
-            progress.rate = progress.done as f64 / started.elapsed().as_secs_f64().max(1e-3);
+            // Over at least a second: a burst's first outcomes say nothing of the pace.
+            progress.rate = progress.done as f64 / started.elapsed().as_secs_f64().max(1.0);
             progress.eta = client.eta(Api::Cancel, progress.total - progress.done);
             BulkOutcome {
                 id,

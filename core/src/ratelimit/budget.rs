@@ -90,16 +90,17 @@ impl ApiBudget {
         }
     }
 
-    /// How long until `n` more requests could all have been admitted, counting the
-    /// callers already waiting: the limits' own estimate of a bulk job's remaining
-    /// time.
+    /// How long until `n` more requests could all have been admitted: the limits' own
+    /// estimate of a bulk job's remaining time. The callers already waiting are taken
+    /// to be part of those `n` (a bulk job's own requests in flight), unless they
+    /// are more.
     pub fn eta(&self, n: usize) -> Duration {
         let now = Instant::now();
         let state = self.lock();
         if n == 0 || !state.windows.is_limited() {
             return Duration::ZERO;
         }
-        state.windows.earliest(now, state.waiting + n) - now
+        state.windows.earliest(now, n.max(state.waiting)) - now
     }
 
     /// Pauses the API until `until` (a 429's `Retry-After`).

@@ -233,3 +233,21 @@ async fn an_abandoned_wait_gives_its_place_back() {
     budget.acquire(Duration::from_secs(2)).await.unwrap();
     assert_eq!(Instant::now() - start, Duration::from_secs(1));
 }
+
+#[tokio::test(start_paused = true)]
+async fn eta_is_the_schedule_of_the_remaining_requests() {
+    let budget = ApiBudget::new(
+        &[RateLimit {
+            calls: 10,
+            period_ms: 1000,
+        }],
+        Duration::ZERO,
+    );
+    assert_eq!(budget.eta(10), Duration::ZERO);
+    for _ in 0..10 {
+        budget.acquire(Duration::ZERO).await.unwrap();
+    }
+    assert_eq!(budget.eta(1), Duration::from_secs(1));
+    assert_eq!(budget.eta(20), Duration::from_secs(2));
+    assert_eq!(budget.eta(0), Duration::ZERO);
+}
