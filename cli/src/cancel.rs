@@ -132,9 +132,10 @@ pub async fn run(client: &Client, args: CancelArgs) -> Result<ExitCode, Failure>
         if listed.is_empty() {
             println!("{}", ids.join("\n"));
         } else {
+            let selected: std::collections::HashSet<&String> = ids.iter().collect();
             let rows: Vec<_> = listed
                 .iter()
-                .filter(|a| ids.contains(&a.id))
+                .filter(|a| selected.contains(&a.id))
                 .map(output::action_row)
                 .collect();
             println!("{}", output::table(output::ACTION_HEADERS, &rows));

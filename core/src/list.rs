@@ -135,6 +135,11 @@ struct Listing {
 }
 
 impl Listing {
+    /// How many actions the next page asks for.
+    fn page_size(&self) -> usize {
+        self.remaining.unwrap_or(MAX_PAGE).min(MAX_PAGE)
+    }
+
     fn page_url(&self) -> reqwest::Url {
         let mut url = api_url(&self.client.inner.base, &["api", "machineactions"]);
         {
@@ -142,10 +147,7 @@ impl Listing {
             if let Some(f) = &self.filter {
                 q.append_pair("$filter", f);
             }
-            q.append_pair(
-                "$top",
-                &self.remaining.unwrap_or(MAX_PAGE).min(MAX_PAGE).to_string(),
-            );
+            q.append_pair("$top", &self.page_size().to_string());
             if self.skip > 0 {
                 q.append_pair("$skip", &self.skip.to_string());
             }
@@ -156,7 +158,7 @@ impl Listing {
     async fn fetch(&mut self) -> Result<(), Error> {
         let auth = self.client.auth()?;
         let url = self.next.take().unwrap_or_else(|| self.page_url());
-        let requested = self.remaining.unwrap_or(MAX_PAGE).min(MAX_PAGE);
+        let requested = self.page_size();
         let call = Call {
             api: Api::List,
             method: Method::GET,

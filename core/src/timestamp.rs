@@ -26,11 +26,6 @@ impl Timestamp {
             .map(|t| Timestamp(t.assume_utc()))
     }
 
-    /// Wraps a `time` value, converted to UTC.
-    pub fn from_offset_date_time(t: OffsetDateTime) -> Self {
-        Timestamp(t.to_offset(UtcOffset::UTC))
-    }
-
     /// Now, from the system clock.
     pub fn now() -> Self {
         Timestamp(OffsetDateTime::now_utc())

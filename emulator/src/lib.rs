@@ -22,7 +22,6 @@ mod store;
 mod tokens;
 mod wire;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
@@ -63,7 +62,6 @@ pub fn app(config: EmulatorConfig) -> Router {
 /// An emulator running on a thread of its own; dropping it stops it.
 pub struct Emulator {
     url: String,
-    addr: SocketAddr,
     shared: Arc<Shared>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
@@ -102,26 +100,15 @@ impl Emulator {
             })?;
         Ok(Emulator {
             url: format!("http://{addr}"),
-            addr,
             shared,
             shutdown: Some(tx),
             thread: Some(thread),
         })
     }
 
-    /// Starts one with the default configuration.
-    pub fn start_default() -> std::io::Result<Emulator> {
-        Self::start(EmulatorConfig::default())
-    }
-
     /// The base URL, such as `http://127.0.0.1:41234` (the client's `base_url`).
     pub fn url(&self) -> &str {
         &self.url
-    }
-
-    /// The address it listens on.
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
     }
 
     /// Seeds actions (one partial entity or an array); returns them as rendered.

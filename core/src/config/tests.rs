@@ -286,3 +286,16 @@ fn environment_reads_the_azure_variables() {
     assert_eq!(c.authority_host(), "https://login.microsoftonline.us");
     assert_eq!(c.api_base(), "https://api-gov.securitycenter.microsoft.us");
 }
+
+#[test]
+fn worst_case_duration_bounds_attempts_waits_and_backoff() {
+    // Defaults: 4 attempts x (60 s wait + 30 s timeout) + 3 backoffs of 30 s, for the
+    // cancel and once more for the read that may reconcile it.
+    assert_eq!(
+        Config::default().worst_case_duration(),
+        Duration::from_secs(2 * (4 * 90 + 90))
+    );
+    let c = Config::from_value(json!({"max_retries": 0, "max_wait_ms": 0, "timeout_ms": 1000}))
+        .unwrap();
+    assert_eq!(c.worst_case_duration(), Duration::from_secs(2));
+}

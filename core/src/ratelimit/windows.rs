@@ -52,34 +52,29 @@ impl Windows {
     /// requests could be admitted if each is admitted as early as the limits allow
     /// (`n = 1`: the next request). Exact: this is when the limits allow it.
     pub fn earliest(&self, now: Instant, n: usize) -> Instant {
-        let mut planned: Vec<Instant> = Vec::with_capacity(n.min(64));
+        // The times planned for the first n - 1 requests, needed only when a later one
+        // looks back past the recorded admissions: no allocation for n = 1.
+        let mut planned: Vec<Instant> = Vec::new();
         let len = self.admitted.len();
-        let at = |i: usize, planned: &[Instant]| {
-            if i < len {
-                self.admitted[i]
-            } else {
-                planned[i - len]
-            }
-        };
-        let mut t = now;
-        if let Some(p) = self.paused_until {
-            t = t.max(p);
-        }
+        let mut t = self.paused_until.map_or(now, |p| now.max(p));
         for j in 0..n.max(1) {
-            if let Some(last) = planned.last() {
-                t = t.max(*last);
-            }
+            // `t` never decreases, so request j is never planned before request j - 1.
             for limit in &self.limits {
                 let calls = limit.calls as usize;
                 // The admission that must leave the window before this one enters.
-                if calls == 0 {
+                let Some(i) = (len + j).checked_sub(calls).filter(|_| calls > 0) else {
                     continue;
-                }
-                if let Some(i) = (len + j).checked_sub(calls) {
-                    t = t.max(at(i, &planned) + limit.period() + self.margin);
-                }
+                };
+                let leaving = if i < len {
+                    self.admitted[i]
+                } else {
+                    planned[i - len]
+                };
+                t = t.max(leaving + limit.period() + self.margin);
             }
-            planned.push(t);
+            if j + 1 < n {
+                planned.push(t);
+            }
         }
         t
     }
