@@ -17,6 +17,7 @@ int main(int argc, char **argv) {
     curl_post_init(&c);
 
     double *lat_mde = malloc(sizeof(double) * n), *lat_curl = malloc(sizeof(double) * n);
+    double *cpu_mde = malloc(sizeof(double) * n), *cpu_curl = malloc(sizeof(double) * n);
     for (int i = 0; i < warmup + n; i++) {
         /* Alternate which goes first, so neither always follows the other. */
         for (int turn = 0; turn < 2; turn++) {
@@ -24,7 +25,7 @@ int main(int argc, char **argv) {
             char id[40];
             char *json = NULL;
             action_id(id, mde_now ? 40000000 : 50000000, i);
-            double t0 = now_us();
+            double t0 = now_us(), c0 = cpu_us();
             if (mde_now) {
                 mde_status s = mde_cancel_action(client, id, "bench", &json, NULL);
                 if (s != MDE_STATUS_OK) { fprintf(stderr, "libmde status %d\n", s); return 1; }
@@ -32,15 +33,20 @@ int main(int argc, char **argv) {
             } else if (curl_post_cancel(&c, argv[1], id) != 0) {
                 return 1;
             }
-            double t1 = now_us();
-            if (i >= warmup) (mde_now ? lat_mde : lat_curl)[i - warmup] = t1 - t0;
+            double t1 = now_us(), c1 = cpu_us();
+            if (i >= warmup) {
+                (mde_now ? lat_mde : lat_curl)[i - warmup] = t1 - t0;
+                (mde_now ? cpu_mde : cpu_curl)[i - warmup] = c1 - c0;
+            }
         }
     }
-    report("libcurl", lat_curl, n);
-    report("libmde", lat_mde, n);
+    report("libcurl", lat_curl, cpu_curl, n);
+    report("libmde", lat_mde, cpu_mde, n);
     curl_post_free(&c);
     mde_client_free(client);
     free(lat_mde);
     free(lat_curl);
+    free(cpu_mde);
+    free(cpu_curl);
     return 0;
 }

@@ -3,6 +3,11 @@
 
 use std::process::ExitCode;
 
+use bytes::Bytes;
+use http::header::{AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use http::{Request, StatusCode};
+use http_body_util::Full;
+use hyper_util::rt::TokioExecutor;
 use mde_core::{Client, Config};
 use mde_emulator::{Emulator, EmulatorConfig};
 use serde_json::json;
@@ -36,30 +41,37 @@ pub async fn run() -> Result<ExitCode, Failure> {
     );
 
     // The mistake: a playbook isolates machines through the real create call.
-    let http = reqwest::Client::new();
+    let http = hyper_util::client::legacy::Client::builder(TokioExecutor::new()).build_http();
     for i in 0..MISTAKES {
         let machine = format!("{:040x}", 0xdead_0000_u64 + i as u64);
+        let body =
+            json!({"Comment": "Suspicious sign-in (playbook rule v2)", "IsolationType": "Full"});
         // A well-behaved playbook: on 429 it waits out Retry-After and tries again.
         loop {
+            let launch_failed =
+                |e: String| failed(format!("cannot launch the demo isolations: {e}"));
+            let request = Request::post(format!("{}/api/machines/{machine}/isolate", emu.url()))
+                .header(AUTHORIZATION, "Bearer demo-token")
+                .header(CONTENT_TYPE, "application/json")
+                .body(Full::new(Bytes::from(body.to_string())))
+                .map_err(|e| launch_failed(e.to_string()))?;
             let response = http
-                .post(format!("{}/api/machines/{machine}/isolate", emu.url()))
-                .bearer_auth("demo-token")
-                .json(&json!({"Comment": "Suspicious sign-in (playbook rule v2)", "IsolationType": "Full"}))
-                .send()
+                .request(request)
                 .await
-                .map_err(|e| failed(format!("cannot launch the demo isolations: {e}")))?;
-            if response.status() == reqwest::StatusCode::TOO_MANY_REQUESTS {
+                .map_err(|e| launch_failed(e.to_string()))?;
+            let status = response.status();
+            if status == StatusCode::TOO_MANY_REQUESTS {
                 let wait = response
                     .headers()
-                    .get("retry-after")
+                    .get(RETRY_AFTER)
                     .and_then(|v| v.to_str().ok()?.parse().ok())
                     .unwrap_or(1);
                 tokio::time::sleep(std::time::Duration::from_secs(wait)).await;
                 continue;
             }
-            response
-                .error_for_status()
-                .map_err(|e| failed(format!("cannot launch the demo isolations: {e}")))?;
+            if !status.is_success() {
+                return Err(launch_failed(format!("the emulator answered {status}")));
+            }
             break;
         }
     }

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
-use reqwest::Method;
+use http::Method;
 use tokio::time::Instant;
 
 use crate::action::{ActionStatus, MachineAction};
@@ -16,6 +16,7 @@ use crate::error::{Error, Failure};
 use crate::http::{api_url, attempt, Api, Call, Reply};
 use crate::ratelimit::{shared_budget, Budget, BudgetKey};
 use crate::retry::backoff;
+use crate::transport::Transport;
 
 /// The `User-Agent` every request carries.
 pub const USER_AGENT: &str = concat!(
@@ -37,10 +38,10 @@ pub struct Client {
 }
 
 pub(crate) struct Inner {
-    pub(crate) http: reqwest::Client,
+    pub(crate) http: Transport,
     pub(crate) config: Config,
     /// The API base, parsed once.
-    pub(crate) base: reqwest::Url,
+    pub(crate) base: url::Url,
     /// Where the `Authorization` header comes from; `None` without credentials.
     auth: Option<Auth>,
     /// `None` without credentials: such a client fails every call before I/O.
@@ -66,17 +67,18 @@ pub(crate) struct Tries {
 }
 
 impl Client {
-    /// Builds a client. Fails with `InvalidArgument` only if the HTTP stack cannot be
-    /// set up.
+    /// Builds a client. Fails with `InvalidArgument` only if the configuration's URLs
+    /// or token cannot be used.
+    ///
+    /// Redirects are never followed (the API does not redirect, and following one
+    /// would carry the token elsewhere). Connections go through the proxy that
+    /// `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` choose (http:// proxies,
+    /// by CONNECT).
     pub fn new(config: Config) -> Result<Self, Error> {
-        let http = reqwest::Client::builder()
-            .user_agent(USER_AGENT)
-            // The API never redirects; following one would carry the token elsewhere.
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(config.timeout())
-            .connect_timeout(config.timeout().min(std::time::Duration::from_secs(10)))
-            .build()
-            .map_err(|e| Error::invalid_argument(format!("cannot set up HTTP: {e}")))?;
+        let http = Transport::new(
+            config.timeout().min(std::time::Duration::from_secs(10)),
+            USER_AGENT,
+        );
         let budget = config.credentials().map(|credentials| {
             shared_budget(BudgetKey::new(
                 config.api_base(),
@@ -85,7 +87,7 @@ impl Client {
                 config.rate_limit_margin(),
             ))
         });
-        let base = reqwest::Url::parse(config.api_base())
+        let base = url::Url::parse(config.api_base())
             .map_err(|e| Error::invalid_argument(format!("invalid API base URL: {e}")))?;
         let auth = Auth::new(&config)?;
         Ok(Client {
@@ -270,7 +272,7 @@ impl Client {
             }
             tries.attempts += 1;
             let started = Instant::now();
-            let result = attempt(&self.inner.http, call, &authorization).await;
+            let result = attempt(&self.inner.http, call, &authorization, config.timeout()).await;
             tracing::debug!(
                 target: "mde",
                 api = call.api.name(),

@@ -3,13 +3,15 @@
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
-use reqwest::Method;
+use http::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use http::{Method, Request, Uri};
+use http_body_util::Full;
 use serde_json::Value;
 
 use crate::action_id::ActionId;
 use crate::error::{Error, Failure};
 use crate::secret::Secret;
+use crate::transport::Transport;
 
 /// The service's APIs; each has its own rate-limit budget.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -42,7 +44,7 @@ impl Api {
 pub(crate) struct Call {
     pub api: Api,
     pub method: Method,
-    pub url: reqwest::Url,
+    pub url: url::Url,
     pub body: Option<Bytes>,
     /// What the call does (`cancel`, `get`, `list of machine actions`).
     pub what: &'static str,
@@ -89,7 +91,7 @@ pub(crate) fn bearer(token: &Secret) -> Result<HeaderValue, Error> {
 }
 
 /// The URL of `segments` under the API base, without parsing text again.
-pub(crate) fn api_url(base: &reqwest::Url, segments: &[&str]) -> reqwest::Url {
+pub(crate) fn api_url(base: &url::Url, segments: &[&str]) -> url::Url {
     let mut url = base.clone();
     url.path_segments_mut()
         .expect("an http(s) base URL has a path")
@@ -99,48 +101,34 @@ pub(crate) fn api_url(base: &reqwest::Url, segments: &[&str]) -> reqwest::Url {
 }
 
 /// Sends one attempt of `call` with the `Authorization` header, and reads the whole
-/// answer.
+/// answer within `timeout`.
 pub(crate) async fn attempt(
-    http: &reqwest::Client,
+    http: &Transport,
     call: &Call,
     authorization: &HeaderValue,
+    timeout: Duration,
 ) -> Result<Reply, NoAnswer> {
-    let mut request = http
-        .request(call.method.clone(), call.url.clone())
-        .header(AUTHORIZATION, authorization.clone())
-        .header(ACCEPT, "application/json");
-    if let Some(body) = &call.body {
-        request = request
-            .header(CONTENT_TYPE, "application/json")
-            .body(body.clone());
+    // The url crate writes only valid URIs; a failure here would be a bug, reported
+    // as an attempt that sent nothing.
+    let uri = Uri::try_from(call.url.as_str()).map_err(|e| NoAnswer::Network {
+        message: format!("cannot send to {}: {e}", call.url),
+        sent: false,
+    })?;
+    let mut request = Request::new(Full::new(call.body.clone().unwrap_or_default()));
+    *request.method_mut() = call.method.clone();
+    *request.uri_mut() = uri;
+    let headers = request.headers_mut();
+    headers.insert(AUTHORIZATION, authorization.clone());
+    headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+    if call.body.is_some() {
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     }
-    let response = request.send().await.map_err(no_answer)?;
-    let status = response.status().as_u16();
-    let retry_after = response.headers().get(RETRY_AFTER).cloned();
-    let body = response.bytes().await.map_err(no_answer)?;
+    let response = http.send(request, timeout).await?;
     Ok(Reply {
-        status,
-        retry_after,
-        body,
+        status: response.status().as_u16(),
+        retry_after: response.headers().get(RETRY_AFTER).cloned(),
+        body: response.into_body(),
     })
-}
-
-fn no_answer(e: reqwest::Error) -> NoAnswer {
-    if e.is_timeout() {
-        return NoAnswer::Timeout;
-    }
-    // The whole chain says what happened (refused, reset, closed before the answer).
-    let mut text = e.to_string();
-    let mut source = std::error::Error::source(&e);
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    NoAnswer::Network {
-        message: text,
-        sent: !e.is_connect(),
-    }
 }
 
 impl NoAnswer {
@@ -245,17 +233,17 @@ pub(crate) fn retry_after(value: Option<&HeaderValue>, now: SystemTime) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
-    use reqwest::header::HeaderMap;
+    use http::header::HeaderMap;
 
     #[test]
     fn urls_are_built_under_the_base_path() {
-        let base = reqwest::Url::parse("https://proxy.example/mde").unwrap();
+        let base = url::Url::parse("https://proxy.example/mde").unwrap();
         let url = api_url(&base, &["api", "machineactions", "x", "cancel"]);
         assert_eq!(
             url.as_str(),
             "https://proxy.example/mde/api/machineactions/x/cancel"
         );
-        let base = reqwest::Url::parse("http://127.0.0.1:9").unwrap();
+        let base = url::Url::parse("http://127.0.0.1:9").unwrap();
         assert_eq!(api_url(&base, &["api"]).as_str(), "http://127.0.0.1:9/api");
     }
 

@@ -36,6 +36,7 @@ mod retry;
 mod secret;
 mod shared;
 mod timestamp;
+mod transport;
 mod wait;
 
 pub use action::{ActionStatus, ActionType, Command, MachineAction, RelatedFileInfo};

@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 
 use futures_util::Stream;
-use reqwest::Method;
+use http::Method;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -129,7 +129,7 @@ struct Listing {
     /// Actions still wanted (`top`), `None` for all.
     remaining: Option<usize>,
     skip: usize,
-    next: Option<reqwest::Url>,
+    next: Option<url::Url>,
     buffer: VecDeque<MachineAction>,
     done: bool,
 }
@@ -140,7 +140,7 @@ impl Listing {
         self.remaining.unwrap_or(MAX_PAGE).min(MAX_PAGE)
     }
 
-    fn page_url(&self) -> reqwest::Url {
+    fn page_url(&self) -> url::Url {
         let mut url = api_url(&self.client.inner.base, &["api", "machineactions"]);
         {
             let mut q = url.query_pairs_mut();
@@ -184,7 +184,7 @@ impl Listing {
         let more_wanted = self.remaining != Some(0);
         match page.next_link {
             Some(link) if more_wanted => {
-                let link = reqwest::Url::parse(&link)
+                let link = url::Url::parse(&link)
                     .map_err(|e| bad(format!("invalid @odata.nextLink: {e}")))?;
                 // The token goes wherever the link points: only to the API itself.
                 if link.origin() != self.client.inner.base.origin() {

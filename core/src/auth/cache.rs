@@ -2,12 +2,13 @@
 
 use std::time::Duration;
 
-use reqwest::header::HeaderValue;
+use http::header::HeaderValue;
 use tokio::time::Instant;
 
 use super::endpoint::TokenRequest;
 use crate::error::Error;
 use crate::http::bearer;
+use crate::transport::Transport;
 
 /// How long before expiry a token is renewed (at most half its lifetime).
 const RENEW_BEFORE: Duration = Duration::from_secs(300);
@@ -41,7 +42,7 @@ impl TokenCache {
     /// the current token is used.
     pub(crate) async fn header(
         &self,
-        http: &reqwest::Client,
+        http: &Transport,
         rejected: Option<&HeaderValue>,
     ) -> Result<HeaderValue, Error> {
         let mut state = self.state.lock().await;

@@ -2,11 +2,17 @@
 
 use std::time::Duration;
 
+use bytes::Bytes;
+use http::header::{HeaderValue, ACCEPT, CONTENT_TYPE};
+use http::{Method, Request, Uri};
+use http_body_util::Full;
 use serde_json::Value;
 
 use crate::credentials::ClientCertificate;
 use crate::error::{Error, Failure};
+use crate::http::NoAnswer;
 use crate::secret::Secret;
+use crate::transport::Transport;
 use std::sync::Arc;
 
 /// What an app proves itself with.
@@ -44,7 +50,7 @@ impl TokenRequest {
 
     /// Asks for a token. Errors: `Unauthorized` with the identity platform's error
     /// code and description (never a secret), `Network`, `Timeout`, `BadResponse`.
-    pub(crate) async fn send(&self, http: &reqwest::Client) -> Result<Token, Error> {
+    pub(crate) async fn send(&self, http: &Transport) -> Result<Token, Error> {
         let assertion;
         let mut form: Vec<(&str, &str)> = vec![
             ("grant_type", "client_credentials"),
@@ -68,18 +74,28 @@ impl TokenRequest {
             attempts: 1,
             ..Failure::default()
         };
+        let uri = Uri::try_from(self.url.as_str()).map_err(|e| {
+            Error::invalid_argument(format!("invalid token endpoint {}: {e}", self.url))
+        })?;
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(&form)
+            .finish();
+        let mut request = Request::new(Full::new(Bytes::from(body)));
+        *request.method_mut() = Method::POST;
+        *request.uri_mut() = uri;
+        request.headers_mut().insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static("application/x-www-form-urlencoded"),
+        );
+        request
+            .headers_mut()
+            .insert(ACCEPT, HeaderValue::from_static("application/json"));
         let response = http
-            .post(&self.url)
-            .form(&form)
-            .timeout(self.timeout)
-            .send()
+            .send(request, self.timeout)
             .await
             .map_err(|e| transport(e, failure(None), self.timeout))?;
         let status = response.status().as_u16();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| transport(e, failure(None), self.timeout))?;
+        let body = response.into_body();
         let json: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
         let text = |k: &str| json.get(k).and_then(Value::as_str).map(str::to_owned);
         if !(200..300).contains(&status) {
@@ -113,16 +129,15 @@ impl TokenRequest {
     }
 }
 
-fn transport(e: reqwest::Error, failure: Failure, timeout: Duration) -> Error {
-    if e.is_timeout() {
-        Error::Timeout {
+fn transport(e: NoAnswer, failure: Failure, timeout: Duration) -> Error {
+    match e {
+        NoAnswer::Timeout => Error::Timeout {
             failure: Box::new(failure),
             timeout,
-        }
-    } else {
-        Error::Network(Box::new(Failure {
-            message: Some(e.to_string()),
+        },
+        NoAnswer::Network { message, .. } => Error::Network(Box::new(Failure {
+            message: Some(message),
             ..failure
-        }))
+        })),
     }
 }

@@ -6,13 +6,14 @@ mod endpoint;
 
 use std::sync::Arc;
 
-use reqwest::header::HeaderValue;
+use http::header::HeaderValue;
 
 use crate::config::Config;
 use crate::credentials::Credentials;
 use crate::error::Error;
 use crate::http::bearer;
 use crate::shared::SharedTable;
+use crate::transport::Transport;
 use cache::TokenCache;
 use endpoint::{Proof, TokenRequest};
 
@@ -85,7 +86,7 @@ impl Auth {
     }
 
     /// The header for the next request.
-    pub(crate) async fn header(&self, http: &reqwest::Client) -> Result<HeaderValue, Error> {
+    pub(crate) async fn header(&self, http: &Transport) -> Result<HeaderValue, Error> {
         match self {
             Auth::Static(h) => Ok(h.clone()),
             Auth::App(cache) => cache.header(http, None).await,
@@ -96,7 +97,7 @@ impl Auth {
     /// the credentials cannot be renewed (a static token).
     pub(crate) async fn renew(
         &self,
-        http: &reqwest::Client,
+        http: &Transport,
         rejected: &HeaderValue,
     ) -> Result<Option<HeaderValue>, Error> {
         match self {
