@@ -3,9 +3,9 @@
 //! It is a current-thread runtime: the thread that calls drives the request itself,
 //! so an answer wakes no other thread. A multi-thread runtime moved each request
 //! between the caller and two workers (about ten futex and epoll calls a request)
-//! and measured 2.3 times libcurl's latency on loopback; this one measures about
-//! 1.35 times (bench/c/run.sh). Concurrent callers still work: whichever thread is
-//! inside `block_on` drives every connection, the others wait for their answer.
+//! and measured 2.3 times libcurl's latency on loopback (bench/c/run.sh). Concurrent
+//! callers still work: whichever thread is inside `block_on` drives every
+//! connection, the others wait for their answer.
 
 use std::future::Future;
 use std::sync::OnceLock;
