@@ -34,7 +34,8 @@ pub struct Connection {
     /// The app's client secret (prefer AZURE_CLIENT_SECRET).
     #[arg(long)]
     pub client_secret: Option<String>,
-    /// A PEM file with the app's certificate and private key.
+    /// A PEM or PKCS#12 (.pfx) file with the app's certificate and private key (an
+    /// encrypted key's password: AZURE_CLIENT_CERTIFICATE_PASSWORD).
     #[arg(long)]
     pub client_certificate_path: Option<String>,
     /// The sign-in authority.

@@ -2,12 +2,12 @@
 //! secret or certificate. Chosen by which configuration keys are present.
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
-use base64::Engine;
 use serde_json::{Map, Value};
 
+use crate::certificate::ClientCertificate;
 use crate::error::Error;
 use crate::secret::Secret;
 
@@ -59,7 +59,7 @@ impl fmt::Debug for Credentials {
                 .debug_struct("Certificate")
                 .field("tenant_id", tenant_id)
                 .field("client_id", client_id)
-                .field("path", &certificate.path)
+                .field("certificate", certificate)
                 .finish_non_exhaustive(),
         }
     }
@@ -173,110 +173,15 @@ impl Credentials {
                 client_id,
                 secret,
             })),
-            (None, Some(_), Some(_)) => Err(Error::invalid_argument(
-                "client_certificate_password: encrypted keys and PKCS#12 files are not supported; \
-                 give a PEM file with the certificate and an unencrypted private key \
-                 (openssl pkcs12 -in cert.pfx -nodes -out cert.pem)",
-            )),
-            (None, Some(path), None) => Ok(Some(Credentials::Certificate {
+            (None, Some(path), password) => Ok(Some(Credentials::Certificate {
                 tenant_id,
                 client_id,
-                certificate: Arc::new(ClientCertificate::load(Path::new(&path))?),
+                certificate: Arc::new(ClientCertificate::load(
+                    Path::new(&path),
+                    password.as_ref(),
+                )?),
             })),
             (None, None, _) => unreachable!("checked as missing above"),
         }
-    }
-}
-
-/// An app's certificate: its SHA-1 thumbprint and its RSA private key, read from a
-/// PEM file holding both.
-pub struct ClientCertificate {
-    path: PathBuf,
-    /// base64url SHA-1 of the DER certificate: the JWT header's `x5t`.
-    thumbprint: String,
-    key: jsonwebtoken::EncodingKey,
-}
-
-impl fmt::Debug for ClientCertificate {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientCertificate")
-            .field("path", &self.path)
-            .field("thumbprint", &self.thumbprint)
-            .finish_non_exhaustive()
-    }
-}
-
-impl ClientCertificate {
-    /// Reads the certificate and its private key (PKCS#8 or PKCS#1 RSA) from `path`.
-    pub fn load(path: &Path) -> Result<Self, Error> {
-        let invalid = |why: String| {
-            Error::invalid_argument(format!(
-                "configuration key \"client_certificate_path\" ({}): {why}",
-                path.display()
-            ))
-        };
-        let text =
-            std::fs::read_to_string(path).map_err(|e| invalid(format!("cannot read it: {e}")))?;
-        let blocks = pem::parse_many(&text).map_err(|e| invalid(format!("not a PEM file: {e}")))?;
-        let certificate = blocks
-            .iter()
-            .find(|b| b.tag() == "CERTIFICATE")
-            .ok_or_else(|| invalid("no CERTIFICATE block".into()))?;
-        if blocks.iter().any(|b| b.tag() == "ENCRYPTED PRIVATE KEY") {
-            return Err(invalid(
-                "the private key is encrypted, which is not supported".into(),
-            ));
-        }
-        let key = blocks
-            .iter()
-            .find(|b| b.tag() == "PRIVATE KEY" || b.tag() == "RSA PRIVATE KEY")
-            .ok_or_else(|| invalid("no PRIVATE KEY block".into()))?;
-        let key = jsonwebtoken::EncodingKey::from_rsa_pem(pem::encode(key).as_bytes())
-            .map_err(|_| invalid("the private key is not an RSA key".into()))?;
-        let digest = ring::digest::digest(
-            &ring::digest::SHA1_FOR_LEGACY_USE_ONLY,
-            certificate.contents(),
-        );
-        Ok(ClientCertificate {
-            path: path.to_owned(),
-            thumbprint: base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest.as_ref()),
-            key,
-        })
-    }
-
-    /// The certificate's thumbprint as the JWT header's `x5t` carries it.
-    pub fn thumbprint(&self) -> &str {
-        &self.thumbprint
-    }
-
-    /// A client assertion for `client_id` at the token endpoint `audience`: RS256,
-    /// `x5t` in the header, valid ten minutes, as Microsoft's libraries send it.
-    pub(crate) fn assertion(&self, client_id: &str, audience: &str) -> Result<String, Error> {
-        #[derive(serde::Serialize)]
-        struct Claims<'a> {
-            aud: &'a str,
-            iss: &'a str,
-            sub: &'a str,
-            jti: String,
-            nbf: u64,
-            iat: u64,
-            exp: u64,
-        }
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
-        header.x5t = Some(self.thumbprint.clone());
-        let claims = Claims {
-            aud: audience,
-            iss: client_id,
-            sub: client_id,
-            jti: uuid::Uuid::new_v4().to_string(),
-            nbf: now,
-            iat: now,
-            exp: now + 600,
-        };
-        jsonwebtoken::encode(&header, &claims, &self.key)
-            .map_err(|e| Error::invalid_argument(format!("cannot sign the client assertion: {e}")))
     }
 }

@@ -79,30 +79,85 @@ async fn client_secret_flow_end_to_end() {
     assert!(log[1].headers["authorization"].starts_with("Bearer "));
 }
 
-/// A PEM file with a fresh self-signed certificate and its RSA key, made here.
-fn certificate() -> (tempfile_path::TempPath, String) {
-    use rsa::pkcs8::EncodePrivateKey;
-    let key = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).unwrap();
-    let key_pem = key
-        .to_pkcs8_pem(rsa::pkcs8::LineEnding::LF)
-        .unwrap()
-        .to_string();
-    let pair =
-        rcgen::KeyPair::from_pkcs8_pem_and_sign_algo(&key_pem, &rcgen::PKCS_RSA_SHA256).unwrap();
-    let cert = rcgen::CertificateParams::new(vec!["mde-test-app".to_string()])
-        .unwrap()
-        .self_signed(&pair)
-        .unwrap()
-        .pem();
-    let path = tempfile_path::TempPath::new("pem", &format!("{cert}{key_pem}"));
-    (path, cert)
+/// A fresh self-signed certificate and its RSA key, made here.
+struct AppCertificate {
+    /// The certificate, PEM.
+    cert_pem: String,
+    cert_der: Vec<u8>,
+    /// The key, unencrypted PKCS#8 PEM.
+    key_pem: String,
+    key_der: Vec<u8>,
+}
+
+impl AppCertificate {
+    fn new() -> Self {
+        use rsa::pkcs8::EncodePrivateKey;
+        let key = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).unwrap();
+        let key_pem = key
+            .to_pkcs8_pem(rsa::pkcs8::LineEnding::LF)
+            .unwrap()
+            .to_string();
+        let pair = rcgen::KeyPair::from_pkcs8_pem_and_sign_algo(&key_pem, &rcgen::PKCS_RSA_SHA256)
+            .unwrap();
+        let cert = rcgen::CertificateParams::new(vec!["mde-test-app".to_string()])
+            .unwrap()
+            .self_signed(&pair)
+            .unwrap();
+        AppCertificate {
+            cert_pem: cert.pem(),
+            cert_der: cert.der().to_vec(),
+            key_der: pem::parse(&key_pem).unwrap().contents().to_vec(),
+            key_pem,
+        }
+    }
+
+    /// A PEM file with the certificate and the unencrypted key.
+    fn pem_file(&self) -> tempfile_path::TempPath {
+        tempfile_path::TempPath::new("pem", format!("{}{}", self.cert_pem, self.key_pem))
+    }
+
+    /// A PEM file with the certificate and the key encrypted (PBES2, AES-256-CBC).
+    fn encrypted_pem_file(&self, password: &str) -> tempfile_path::TempPath {
+        use pkcs8::pkcs5::pbes2::Parameters;
+        let params = Parameters::generate_pbkdf2_sha256_aes256cbc(2048, &[7; 16], [9; 16]).unwrap();
+        let encrypted = pkcs8::PrivateKeyInfoRef::try_from(self.key_der.as_slice())
+            .unwrap()
+            .encrypt_with_params(params, password)
+            .unwrap();
+        let block = pem::encode(&pem::Pem::new(
+            "ENCRYPTED PRIVATE KEY",
+            encrypted.as_bytes(),
+        ));
+        tempfile_path::TempPath::new("pem", format!("{}{block}", self.cert_pem))
+    }
+
+    /// A PKCS#12 file with both, encrypted with `algorithm`.
+    fn pfx_file(
+        &self,
+        password: &str,
+        algorithm: p12_keystore::EncryptionAlgorithm,
+    ) -> tempfile_path::TempPath {
+        let chain = p12_keystore::PrivateKeyChain::new(
+            &b"key-1"[..],
+            p12_keystore::PrivateKey::from_der(&self.key_der).unwrap(),
+            [p12_keystore::Certificate::from_der(&self.cert_der).unwrap()],
+        );
+        let mut store = p12_keystore::KeyStore::new();
+        store.add_entry("app", p12_keystore::KeyStoreEntry::PrivateKeyChain(chain));
+        let bytes = store
+            .writer(password)
+            .encryption_algorithm(algorithm)
+            .write()
+            .unwrap();
+        tempfile_path::TempPath::new("pfx", bytes)
+    }
 }
 
 /// A file removed when dropped (ten lines, not worth a crate).
 mod tempfile_path {
     pub struct TempPath(pub std::path::PathBuf);
     impl TempPath {
-        pub fn new(ext: &str, contents: &str) -> Self {
+        pub fn new(ext: &str, contents: impl AsRef<[u8]>) -> Self {
             let path = std::env::temp_dir().join(format!("mde-test-{}.{ext}", uuid_like()));
             std::fs::write(&path, contents).unwrap();
             TempPath(path)
@@ -121,11 +176,12 @@ mod tempfile_path {
 
 #[tokio::test]
 async fn certificate_flow_end_to_end() {
-    let (path, cert) = certificate();
+    let certificate = AppCertificate::new();
+    let path = certificate.pem_file();
     let emu = emulator(
         RegisteredApp {
             client_secret: None,
-            certificate_pem: Some(cert),
+            certificate_pem: Some(certificate.cert_pem.clone()),
             ..app()
         },
         Duration::from_secs(3599),
@@ -144,7 +200,7 @@ async fn certificate_flow_end_to_end() {
     assert!(body.contains("client_assertion=%5Bredacted%5D"));
 
     // Another certificate (another thumbprint) is refused by the identity platform.
-    let (other, _) = certificate();
+    let other = AppCertificate::new().pem_file();
     let emu2 = emulator(
         RegisteredApp {
             client_secret: None,
@@ -165,6 +221,102 @@ async fn certificate_flow_end_to_end() {
     assert!(
         err.service_message().unwrap().contains("AADSTS700027"),
         "{err}"
+    );
+}
+
+#[tokio::test]
+async fn certificates_in_pkcs12_and_encrypted_pem_files_sign_in() {
+    use p12_keystore::EncryptionAlgorithm::{
+        PbeWithHmacSha256AndAes256, PbeWithShaAnd3KeyTripleDesCbc,
+    };
+    const PASSWORD: &str = "pfx-pa55word~hidden";
+    let certificate = AppCertificate::new();
+    let emu = emulator(
+        RegisteredApp {
+            client_secret: None,
+            certificate_pem: Some(certificate.cert_pem.clone()),
+            ..app()
+        },
+        Duration::from_secs(3599),
+    );
+    let id = seed(&emu);
+    let files = [
+        (
+            "pfx, AES",
+            certificate.pfx_file(PASSWORD, PbeWithHmacSha256AndAes256),
+            Some(PASSWORD),
+        ),
+        (
+            "pfx, 3DES",
+            certificate.pfx_file(PASSWORD, PbeWithShaAnd3KeyTripleDesCbc),
+            Some(PASSWORD),
+        ),
+        (
+            "pfx, no password",
+            certificate.pfx_file("", PbeWithHmacSha256AndAes256),
+            None,
+        ),
+        (
+            "encrypted PEM",
+            certificate.encrypted_pem_file(PASSWORD),
+            Some(PASSWORD),
+        ),
+    ];
+    for (what, file, password) in &files {
+        let c = client(
+            &emu,
+            json!({"client_certificate_path": file.0.to_str().unwrap(),
+                   "client_certificate_password": password}),
+        );
+        c.get_action(&id)
+            .await
+            .unwrap_or_else(|e| panic!("{what}: {e}"));
+    }
+    assert_eq!(emu.token_requests(), files.len(), "one sign-in per file");
+
+    // What cannot be opened is an InvalidArgument naming the file and the reason,
+    // before any request, and never showing the password.
+    let refused = |file: &tempfile_path::TempPath, password: Option<&str>| {
+        let mut config = json!({
+            "base_url": emu.url(), "authority_host": emu.url(), "tenant_id": TENANT,
+            "client_id": CLIENT, "client_certificate_path": file.0.to_str().unwrap(),
+        });
+        if let Some(p) = password {
+            config["client_certificate_password"] = json!(p);
+        }
+        let e = Config::from_value(config).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+        let text = e.to_string();
+        assert!(text.contains(file.0.to_str().unwrap()), "{text}");
+        assert!(
+            !text.contains("wrong-guess") && !text.contains(PASSWORD),
+            "{text}"
+        );
+        text
+    };
+    let pfx = &files[0].1;
+    let text = refused(pfx, Some("wrong-guess"));
+    assert!(text.contains("wrong client_certificate_password"), "{text}");
+    let text = refused(pfx, None);
+    assert!(text.contains("wrong client_certificate_password"), "{text}");
+    let encrypted = &files[3].1;
+    let text = refused(encrypted, None);
+    assert!(text.contains("encrypted: give its password"), "{text}");
+    let text = refused(encrypted, Some("wrong-guess"));
+    assert!(text.contains("cannot decrypt the private key"), "{text}");
+    let plain = certificate.pem_file();
+    let text = refused(&plain, Some("wrong-guess"));
+    assert!(text.contains("not encrypted"), "{text}");
+    let garbage = tempfile_path::TempPath::new("pfx", b"\x30\x03\x02\x01\x03 not a pfx");
+    let text = refused(&garbage, None);
+    assert!(
+        text.contains("neither a PEM file nor a PKCS#12 file"),
+        "{text}"
+    );
+    assert_eq!(
+        emu.token_requests(),
+        files.len(),
+        "nothing was sent for them"
     );
 }
 

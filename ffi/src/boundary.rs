@@ -105,7 +105,7 @@ mod tests {
 
     #[test]
     fn success_clears_out_error() {
-        let mut error: *mut mde_error = 0x1 as *mut mde_error;
+        let mut error: *mut mde_error = std::ptr::dangling_mut::<mde_error>();
         assert_eq!(boundary(&mut error, || Ok(())), MDE_STATUS_OK);
         assert!(error.is_null());
     }

@@ -98,7 +98,7 @@ fn nulls_in_every_pointer_position() {
         let client = new_client(json!({"token": "t", "base_url": "http://127.0.0.1:9"}));
         let id = cstr(GUID);
         let comment = cstr("c");
-        let mut json_out: *mut c_char = 0x1 as *mut c_char;
+        let mut json_out: *mut c_char = std::ptr::dangling_mut::<c_char>();
         type Call<'a> = Box<dyn Fn(*mut *mut c_char, *mut *mut mde_error) -> mde_status + 'a>;
         let cases: [(&str, Call); 4] = [
             (
@@ -121,8 +121,8 @@ fn nulls_in_every_pointer_position() {
             ),
         ];
         for (name, call) in cases {
-            json_out = 0x1 as *mut c_char;
-            error = 0x1 as *mut mde_error;
+            json_out = std::ptr::dangling_mut::<c_char>();
+            error = std::ptr::dangling_mut::<mde_error>();
             assert_eq!(
                 call(&mut json_out, &mut error),
                 MDE_STATUS_NULL_ARGUMENT,
@@ -201,7 +201,7 @@ fn invalid_utf8_is_refused_by_name() {
 fn unknown_config_keys_are_named() {
     let config = cstr(r#"{"token": "t", "bogus_key": 1}"#);
     unsafe {
-        let mut client = 0x1 as *mut mde_client;
+        let mut client = std::ptr::dangling_mut::<mde_client>();
         let mut error = null_mut();
         assert_eq!(
             mde_client_new(config.as_ptr(), &mut client, &mut error),
@@ -222,7 +222,7 @@ fn outcomes_against_the_emulator() {
     let client = emulator_client(&emu);
     unsafe {
         let mut out: *mut c_char = null_mut();
-        let mut error: *mut mde_error = 0x1 as *mut mde_error;
+        let mut error: *mut mde_error = std::ptr::dangling_mut::<mde_error>();
         let id = cstr(&pending);
         let status = mde_cancel_action(
             client,

@@ -52,7 +52,8 @@ function Resolve-MdeClient {
 Creates the client the other commands use (and returns it).
 .DESCRIPTION
 Parameters are mde-core's configuration keys: a -Token, or an app registration
-(-TenantId, -ClientId and -ClientSecret or -CertificatePath). With none, the MDE_* and
+(-TenantId, -ClientId and -ClientSecret, or -CertificatePath with a PEM or .pfx file and
+-CertificatePassword when it is encrypted). With none, the MDE_* and
 AZURE_* environment variables configure the client. -ConfigJson passes a whole JSON
 configuration.
 #>
@@ -67,6 +68,7 @@ function Connect-MdeClient {
         [Parameter(ParameterSetName = 'Keys')][string]$ClientId,
         [Parameter(ParameterSetName = 'Keys')][securestring]$ClientSecret,
         [Parameter(ParameterSetName = 'Keys')][string]$CertificatePath,
+        [Parameter(ParameterSetName = 'Keys')][securestring]$CertificatePassword,
         [Parameter(ParameterSetName = 'Keys')][string]$AuthorityHost,
         [Parameter(ParameterSetName = 'Keys')][string]$Scope,
         [Parameter(ParameterSetName = 'Keys')][ValidateRange(1, 3600000)][int]$TimeoutMs,
@@ -94,9 +96,12 @@ function Connect-MdeClient {
         foreach ($name in $PSBoundParameters.Keys) {
             if ($keys.ContainsKey($name)) { $config[$keys[$name]] = $PSBoundParameters[$name] }
         }
+        # Secrets are plain text only in the JSON handed to the library, never stored.
         if ($ClientSecret) {
-            # Plain text only for the JSON handed to the library, never stored.
             $config['client_secret'] = (New-Object System.Net.NetworkCredential('', $ClientSecret)).Password
+        }
+        if ($CertificatePassword) {
+            $config['client_certificate_password'] = (New-Object System.Net.NetworkCredential('', $CertificatePassword)).Password
         }
         if ($config.Count -gt 0) { $json = ConvertTo-Json -InputObject $config -Compress -Depth 5 }
     }

@@ -8,7 +8,7 @@ use http::{Method, Request, Uri};
 use http_body_util::Full;
 use serde_json::Value;
 
-use crate::credentials::ClientCertificate;
+use crate::certificate::ClientCertificate;
 use crate::error::{Error, Failure};
 use crate::http::NoAnswer;
 use crate::secret::Secret;

@@ -242,11 +242,19 @@ fn credentials_are_chosen_by_the_keys_present() {
         text.contains("/nonexistent/cert.pem") && text.contains("cannot read"),
         "{text}"
     );
+    // The password is read with the file (tests/auth.rs), and never shown.
     let text = err(
-        json!({"tenant_id": TENANT, "client_id": CLIENT, "client_certificate_path": "/x.pem", "client_certificate_password": "pw"}),
+        json!({"tenant_id": TENANT, "client_id": CLIENT, "client_certificate_path": "/x.pem", "client_certificate_password": "pw-8d7c"}),
     );
     assert!(
-        text.contains("not supported") && !text.contains("pw\""),
+        text.contains("/x.pem") && !text.contains("pw-8d7c"),
+        "{text}"
+    );
+    let text = err(
+        json!({"tenant_id": TENANT, "client_id": CLIENT, "client_secret": "s", "client_certificate_password": "pw-8d7c"}),
+    );
+    assert!(
+        text.contains("without client_certificate_path") && !text.contains("pw-8d7c"),
         "{text}"
     );
 }
