@@ -111,6 +111,18 @@ impl AppCertificate {
         }
     }
 
+    /// An emulator where the app signs in with this certificate only.
+    fn emulator(&self) -> Emulator {
+        emulator(
+            RegisteredApp {
+                client_secret: None,
+                certificate_pem: Some(self.cert_pem.clone()),
+                ..app()
+            },
+            Duration::from_secs(3599),
+        )
+    }
+
     /// A PEM file with the certificate and the unencrypted key.
     fn pem_file(&self) -> tempfile_path::TempPath {
         tempfile_path::TempPath::new("pem", format!("{}{}", self.cert_pem, self.key_pem))
@@ -178,14 +190,7 @@ mod tempfile_path {
 async fn certificate_flow_end_to_end() {
     let certificate = AppCertificate::new();
     let path = certificate.pem_file();
-    let emu = emulator(
-        RegisteredApp {
-            client_secret: None,
-            certificate_pem: Some(certificate.cert_pem.clone()),
-            ..app()
-        },
-        Duration::from_secs(3599),
-    );
+    let emu = certificate.emulator();
     let id = seed(&emu);
     let c = client(
         &emu,
@@ -231,14 +236,7 @@ async fn certificates_in_pkcs12_and_encrypted_pem_files_sign_in() {
     };
     const PASSWORD: &str = "pfx-pa55word~hidden";
     let certificate = AppCertificate::new();
-    let emu = emulator(
-        RegisteredApp {
-            client_secret: None,
-            certificate_pem: Some(certificate.cert_pem.clone()),
-            ..app()
-        },
-        Duration::from_secs(3599),
-    );
+    let emu = certificate.emulator();
     let id = seed(&emu);
     let files = [
         (
