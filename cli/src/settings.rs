@@ -44,6 +44,10 @@ pub struct Connection {
     /// The token scope.
     #[arg(long)]
     pub scope: Option<String>,
+    /// A PEM file of certificate authorities to trust besides the public ones (a
+    /// TLS-inspecting proxy's, a private gateway's).
+    #[arg(long)]
+    pub ca_certificate_path: Option<String>,
     /// Bound on one HTTP attempt, in milliseconds.
     #[arg(long)]
     pub timeout_ms: Option<u64>,
@@ -88,6 +92,7 @@ impl Connection {
         );
         flag("authority_host", text(&self.authority_host));
         flag("scope", text(&self.scope));
+        flag("ca_certificate_path", text(&self.ca_certificate_path));
         flag("timeout_ms", self.timeout_ms.map(Value::from));
         flag("max_retries", self.max_retries.map(Value::from));
         flag("max_wait_ms", self.max_wait_ms.map(Value::from));

@@ -78,6 +78,7 @@ impl Client {
         let http = Transport::new(
             config.timeout().min(std::time::Duration::from_secs(10)),
             USER_AGENT,
+            config.ca_certificates(),
         );
         let budget = config.credentials().map(|credentials| {
             shared_budget(BudgetKey::new(

@@ -11,6 +11,7 @@ use crate::cloud::Cloud;
 use crate::credentials::Credentials;
 use crate::error::Error;
 use crate::ratelimit::RateLimit;
+use crate::roots::ExtraRoots;
 
 /// How a configuration key is read from the environment.
 enum EnvForm {
@@ -64,6 +65,11 @@ const KEYS: &[(&str, &[&str], EnvForm)] = &[
         EnvForm::Text,
     ),
     ("scope", &["MDE_SCOPE"], EnvForm::Text),
+    (
+        "ca_certificate_path",
+        &["MDE_CA_CERTIFICATE_PATH"],
+        EnvForm::Text,
+    ),
     ("timeout_ms", &["MDE_TIMEOUT_MS"], EnvForm::Json),
     ("rate_limits", &["MDE_RATE_LIMITS"], EnvForm::Json),
     (
@@ -123,6 +129,7 @@ pub struct Config {
     credentials: Option<Credentials>,
     authority_host: String,
     scope: String,
+    ca_certificates: Option<ExtraRoots>,
     timeout: Duration,
     rate_limits: Vec<RateLimit>,
     margin: Duration,
@@ -139,6 +146,7 @@ impl Default for Config {
             credentials: None,
             authority_host: Cloud::Public.authority_host().to_owned(),
             scope: Cloud::Public.default_scope(),
+            ca_certificates: None,
             timeout: DEFAULT_TIMEOUT,
             rate_limits: DEFAULT_RATE_LIMITS.to_vec(),
             margin: Duration::from_millis(100),
@@ -188,6 +196,9 @@ impl Config {
             None => cloud.authority_host().to_owned(),
         };
         let scope = field::<String>(&map, "scope")?.unwrap_or_else(|| cloud.default_scope());
+        let ca_certificates = field::<String>(&map, "ca_certificate_path")?
+            .map(|path| ExtraRoots::load(std::path::Path::new(&path)))
+            .transpose()?;
         let defaults = Config::default();
         let ms = |key: &str, default: Duration, range: std::ops::RangeInclusive<u64>| {
             let value = field::<u64>(&map, key)?.unwrap_or(default.as_millis() as u64);
@@ -230,6 +241,7 @@ impl Config {
             credentials,
             authority_host,
             scope,
+            ca_certificates,
             timeout,
             rate_limits,
             margin,
@@ -304,6 +316,11 @@ impl Config {
     /// The token scope requested for app credentials.
     pub fn scope(&self) -> &str {
         &self.scope
+    }
+
+    /// Certificate authorities trusted besides the public roots.
+    pub(crate) fn ca_certificates(&self) -> Option<&ExtraRoots> {
+        self.ca_certificates.as_ref()
     }
 
     /// The bound on one HTTP attempt.

@@ -34,6 +34,7 @@ mod list;
 mod open_enum;
 pub mod ratelimit;
 mod retry;
+mod roots;
 mod secret;
 mod shared;
 mod timestamp;

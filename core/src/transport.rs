@@ -26,6 +26,7 @@ use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use tokio::net::TcpStream;
 
 use crate::http::NoAnswer;
+use crate::roots::ExtraRoots;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -38,8 +39,13 @@ pub(crate) struct Transport {
 
 impl Transport {
     /// A transport whose connections are given `connect_timeout` to open (TCP, and
-    /// the proxy's CONNECT when there is one), sending `user_agent` on every request.
-    pub(crate) fn new(connect_timeout: Duration, user_agent: &'static str) -> Transport {
+    /// the proxy's CONNECT when there is one), sending `user_agent` on every request,
+    /// and trusting the public roots and `extra_roots`.
+    pub(crate) fn new(
+        connect_timeout: Duration,
+        user_agent: &'static str,
+        extra_roots: Option<&ExtraRoots>,
+    ) -> Transport {
         let mut tcp = HttpConnector::new();
         // https URLs go through TLS above this connector.
         tcp.enforce_http(false);
@@ -47,9 +53,15 @@ impl Transport {
         tcp.set_nodelay(true);
         tcp.set_connect_timeout(Some(connect_timeout));
         let proxies = Matcher::from_env();
+        let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .expect("ring's provider supports the default TLS versions")
+        .with_root_certificates(ExtraRoots::with_public_roots(extra_roots))
+        .with_no_client_auth();
         let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_provider_and_webpki_roots(Arc::new(rustls::crypto::ring::default_provider()))
-            .expect("ring's provider supports the default TLS versions")
+            .with_tls_config(tls)
             .https_or_http()
             .enable_http1()
             .enable_http2()

@@ -71,6 +71,7 @@ function Connect-MdeClient {
         [Parameter(ParameterSetName = 'Keys')][securestring]$CertificatePassword,
         [Parameter(ParameterSetName = 'Keys')][string]$AuthorityHost,
         [Parameter(ParameterSetName = 'Keys')][string]$Scope,
+        [Parameter(ParameterSetName = 'Keys')][string]$CaCertificatePath,
         [Parameter(ParameterSetName = 'Keys')][ValidateRange(1, 3600000)][int]$TimeoutMs,
         [Parameter(ParameterSetName = 'Keys')][hashtable[]]$RateLimits,
         [Parameter(ParameterSetName = 'Keys')][int]$RateLimitMarginMs,
@@ -83,7 +84,7 @@ function Connect-MdeClient {
     $keys = @{
         BaseUrl = 'base_url'; Cloud = 'cloud'; Region = 'region'; Token = 'token'
         TenantId = 'tenant_id'; ClientId = 'client_id'; CertificatePath = 'client_certificate_path'
-        AuthorityHost = 'authority_host'; Scope = 'scope'
+        AuthorityHost = 'authority_host'; Scope = 'scope'; CaCertificatePath = 'ca_certificate_path'
         TimeoutMs = 'timeout_ms'; RateLimits = 'rate_limits'
         RateLimitMarginMs = 'rate_limit_margin_ms'; MaxWaitMs = 'max_wait_ms'
         MaxRetries = 'max_retries'; RetryBaseMs = 'retry_base_ms'; RetryCapMs = 'retry_cap_ms'

@@ -111,6 +111,7 @@ class Client:
         client_certificate_password: Optional[str] = None,
         authority_host: Optional[str] = None,
         scope: Optional[str] = None,
+        ca_certificate_path: Optional[str] = None,
     ) -> Client: ...
     @staticmethod
     def from_env() -> Client: ...
@@ -160,6 +161,7 @@ class AsyncClient:
         client_certificate_password: Optional[str] = None,
         authority_host: Optional[str] = None,
         scope: Optional[str] = None,
+        ca_certificate_path: Optional[str] = None,
     ) -> AsyncClient: ...
     @staticmethod
     def from_env() -> AsyncClient: ...

@@ -23,6 +23,7 @@ const TEXT: &[&str] = &[
     "client_certificate_password",
     "authority_host",
     "scope",
+    "ca_certificate_path",
 ];
 
 /// Keywords in seconds, and the millisecond keys they become.
