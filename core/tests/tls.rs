@@ -19,26 +19,29 @@ struct TlsFront {
     port: u16,
     /// The certificate, PEM: the authority to trust.
     cert_pem: String,
-    /// Per connection: whether the handshake completed.
-    handshakes: Arc<Mutex<Vec<bool>>>,
+    /// Per connection: the protocol chosen by ALPN (`h2`, `http/1.1`, `none`), or
+    /// `refused` when the handshake failed.
+    handshakes: Arc<Mutex<Vec<String>>>,
     /// Bytes that reached the front with no backend to forward them to.
     stray: Arc<Mutex<Vec<u8>>>,
 }
 
 impl TlsFront {
-    /// Starts the front; with a `backend` address, decrypted traffic goes there.
-    async fn start(backend: Option<String>) -> TlsFront {
+    /// Starts the front, offering `alpn`; with a `backend` address, decrypted
+    /// traffic goes there.
+    async fn start(backend: Option<String>, alpn: &[&[u8]]) -> TlsFront {
         let key = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
         let chain = vec![CertificateDer::from(key.cert.der().to_vec())];
         let private =
             PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.signing_key.serialize_der()));
-        let config =
+        let mut config =
             ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
                 .with_safe_default_protocol_versions()
                 .unwrap()
                 .with_no_client_auth()
                 .with_single_cert(chain, private)
                 .unwrap();
+        config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
         let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let front = TlsFront {
@@ -55,10 +58,15 @@ impl TlsFront {
                 let (handshakes, stray) = (handshakes.clone(), stray.clone());
                 tokio::spawn(async move {
                     let Ok(mut tls) = acceptor.accept(tcp).await else {
-                        handshakes.lock().unwrap().push(false);
+                        handshakes.lock().unwrap().push("refused".into());
                         return;
                     };
-                    handshakes.lock().unwrap().push(true);
+                    let chosen = tls
+                        .get_ref()
+                        .1
+                        .alpn_protocol()
+                        .map_or("none".into(), |p| String::from_utf8_lossy(p).into_owned());
+                    handshakes.lock().unwrap().push(chosen);
                     match backend {
                         Some(addr) => {
                             let mut out = TcpStream::connect(addr).await.unwrap();
@@ -76,6 +84,13 @@ impl TlsFront {
         front
     }
 
+    /// Writes the certificate to a file for `ca_certificate_path`.
+    fn ca_file(&self) -> std::path::PathBuf {
+        let path = std::env::temp_dir().join(format!("mde-test-ca-{}.pem", self.port));
+        std::fs::write(&path, &self.cert_pem).unwrap();
+        path
+    }
+
     fn url(&self) -> String {
         format!("https://localhost:{}", self.port)
     }
@@ -83,7 +98,7 @@ impl TlsFront {
 
 #[tokio::test]
 async fn a_server_with_an_untrusted_certificate_is_refused() {
-    let front = TlsFront::start(None).await;
+    let front = TlsFront::start(None, &[]).await;
     let token = "tls-test-token-0a1b2c";
     let config = Config::from_value(json!({
         "base_url": front.url(),
@@ -108,11 +123,7 @@ async fn a_server_with_an_untrusted_certificate_is_refused() {
         }
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
-    assert_eq!(
-        *front.handshakes.lock().unwrap(),
-        [false],
-        "the client broke off"
-    );
+    assert_eq!(*front.handshakes.lock().unwrap(), ["refused"]);
     assert!(front.stray.lock().unwrap().is_empty(), "nothing reached it");
 }
 
@@ -121,11 +132,8 @@ async fn an_authority_in_ca_certificate_path_is_trusted() {
     let emu = emulator();
     let id = seed(&emu, json!({"status": "Pending"}));
     let backend = emu.url().trim_start_matches("http://").to_owned();
-    let front = TlsFront::start(Some(backend)).await;
-    let dir = std::env::temp_dir().join(format!("mde-tls-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let ca = dir.join("ca.pem");
-    std::fs::write(&ca, &front.cert_pem).unwrap();
+    let front = TlsFront::start(Some(backend), &[b"http/1.1"]).await;
+    let ca = front.ca_file();
 
     let config = Config::from_value(json!({
         "base_url": front.url(),
@@ -138,12 +146,12 @@ async fn an_authority_in_ca_certificate_path_is_trusted() {
     assert_eq!(action.cancellation_comment.as_deref(), Some("over TLS"));
     client.get_action(&id).await.unwrap();
     // Both calls on one kept-alive TLS connection.
-    assert_eq!(*front.handshakes.lock().unwrap(), [true]);
+    assert_eq!(*front.handshakes.lock().unwrap(), ["http/1.1"]);
     let routes: Vec<String> = emu.requests().into_iter().map(|r| r.route).collect();
     assert_eq!(routes, ["cancel", "get"]);
 
     // Files that hold no usable authority are refused by name.
-    let not_pem = dir.join("not.pem");
+    let not_pem = ca.with_extension("not.pem");
     std::fs::write(&not_pem, "hello").unwrap();
     for (path, why) in [
         (not_pem.as_path(), "no CERTIFICATE block"),
@@ -161,5 +169,47 @@ async fn an_authority_in_ca_certificate_path_is_trusted() {
             "{text}"
         );
     }
-    std::fs::remove_dir_all(&dir).ok();
+    std::fs::remove_file(&not_pem).ok();
+    std::fs::remove_file(&ca).ok();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http2_is_chosen_by_alpn_and_carries_concurrent_calls_on_one_connection() {
+    let emu = emulator();
+    let ids: Vec<ActionId> = (0..20)
+        .map(|_| seed(&emu, json!({"status": "Pending"})))
+        .collect();
+    let backend = emu.url().trim_start_matches("http://").to_owned();
+    let front = TlsFront::start(Some(backend), &[b"h2", b"http/1.1"]).await;
+    let ca = front.ca_file();
+    let client = Client::new(
+        Config::from_value(json!({
+            "base_url": front.url(),
+            "token": TOKEN,
+            "ca_certificate_path": ca.to_str().unwrap(),
+            "rate_limits": [],
+        }))
+        .unwrap(),
+    )
+    .unwrap();
+    // One call first, so the others find the connection open.
+    client.get_action(&ids[0]).await.unwrap();
+    let calls: Vec<_> = ids
+        .iter()
+        .map(|id| {
+            let (client, id) = (client.clone(), id.clone());
+            tokio::spawn(async move { client.cancel_action(&id, "h2").await })
+        })
+        .collect();
+    for call in calls {
+        let action = call.await.unwrap().unwrap();
+        assert_eq!(action.cancellation_comment.as_deref(), Some("h2"));
+    }
+    assert_eq!(
+        *front.handshakes.lock().unwrap(),
+        ["h2"],
+        "21 calls, one HTTP/2 connection"
+    );
+    assert_eq!(emu.requests().len(), 21);
+    std::fs::remove_file(&ca).ok();
 }

@@ -1,4 +1,5 @@
-//! The HTTP server: its own accept loop, so a fault can close one connection.
+//! The HTTP server (HTTP/1.1 and HTTP/2): its own accept loop, so a fault can close
+//! one connection.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -7,7 +8,7 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::Router;
 use hyper::body::Incoming;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioExecutor, TokioIo};
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use tower::ServiceExt;
@@ -49,8 +50,10 @@ pub async fn serve(listener: TcpListener, router: Router, shutdown: impl Future<
                         Ok::<_, Infallible>(response.unwrap_or_else(|never| match never {}))
                     }
                 });
-            let connection = hyper::server::conn::http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service);
+            // HTTP/1.1, or HTTP/2 when the client opens with its preface (as a
+            // client does after choosing h2 by ALPN at a TLS front).
+            let builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+            let connection = builder.serve_connection(TokioIo::new(stream), service);
             // Dropping the connection future closes the socket.
             tokio::select! {
                 _ = connection => {}

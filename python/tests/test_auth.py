@@ -86,3 +86,14 @@ def test_certificate_in_a_pfx_signs_in_with_its_password(start_emulator, tmp_pat
     assert "wrong client_certificate_password" in str(info.value)
     assert str(path) in str(info.value)
     assert "guess-Qq3" not in str(info.value) and "guess-Qq3" not in repr(info.value)
+
+
+def test_ca_certificate_path_is_read_when_the_client_is_made(tmp_path):
+    missing = tmp_path / "missing-ca.pem"
+    with pytest.raises(mde.InvalidArgumentError) as info:
+        mde.Client(token="t", ca_certificate_path=str(missing))
+    assert "ca_certificate_path" in str(info.value) and str(missing) in str(info.value)
+    not_pem = tmp_path / "ca.pem"
+    not_pem.write_text("hello")
+    with pytest.raises(mde.InvalidArgumentError, match="no CERTIFICATE block"):
+        mde.AsyncClient(token="t", ca_certificate_path=str(not_pem))
