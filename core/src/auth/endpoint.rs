@@ -10,7 +10,6 @@ use serde_json::Value;
 
 use crate::certificate::ClientCertificate;
 use crate::error::{Error, Failure};
-use crate::http::NoAnswer;
 use crate::secret::Secret;
 use crate::transport::Transport;
 use std::sync::Arc;
@@ -93,7 +92,7 @@ impl TokenRequest {
         let response = http
             .send(request, self.timeout)
             .await
-            .map_err(|e| transport(e, failure(None), self.timeout))?;
+            .map_err(|e| e.into_error(&self.context(), 1, self.timeout))?;
         let status = response.status().as_u16();
         let body = response.into_body();
         let json: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
@@ -126,18 +125,5 @@ impl TokenRequest {
                 ))
             }))),
         }
-    }
-}
-
-fn transport(e: NoAnswer, failure: Failure, timeout: Duration) -> Error {
-    match e {
-        NoAnswer::Timeout => Error::Timeout {
-            failure: Box::new(failure),
-            timeout,
-        },
-        NoAnswer::Network { message, .. } => Error::Network(Box::new(Failure {
-            message: Some(message),
-            ..failure
-        })),
     }
 }
