@@ -13,7 +13,7 @@ use crate::auth::Auth;
 use crate::comment::Comment;
 use crate::config::Config;
 use crate::error::{Error, Failure};
-use crate::http::{api_url, attempt, Api, Call, Reply};
+use crate::http::{attempt, request_uri, Api, Call, Reply};
 use crate::ratelimit::{shared_budget, Budget, BudgetKey};
 use crate::retry::backoff;
 use crate::transport::Transport;
@@ -158,10 +158,10 @@ impl Client {
         let call = Call {
             api: Api::Cancel,
             method: Method::POST,
-            url: api_url(
-                &self.inner.base,
-                &["api", "machineactions", id.as_str(), "cancel"],
-            ),
+            url: request_uri(format!(
+                "{}/api/machineactions/{id}/cancel",
+                self.inner.config.api_base()
+            ))?,
             body: Some(Bytes::from(body)),
             what: "cancel",
             id: Some(id.clone()),
@@ -227,7 +227,10 @@ impl Client {
         let call = Call {
             api: Api::Get,
             method: Method::GET,
-            url: api_url(&self.inner.base, &["api", "machineactions", id.as_str()]),
+            url: request_uri(format!(
+                "{}/api/machineactions/{id}",
+                self.inner.config.api_base()
+            ))?,
             body: None,
             what: "get",
             id: Some(id.clone()),

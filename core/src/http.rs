@@ -44,7 +44,7 @@ impl Api {
 pub(crate) struct Call {
     pub api: Api,
     pub method: Method,
-    pub url: url::Url,
+    pub url: Uri,
     pub body: Option<Bytes>,
     /// What the call does (`cancel`, `get`, `list of machine actions`).
     pub what: &'static str,
@@ -90,14 +90,12 @@ pub(crate) fn bearer(token: &Secret) -> Result<HeaderValue, Error> {
     Ok(value)
 }
 
-/// The URL of `segments` under the API base, without parsing text again.
-pub(crate) fn api_url(base: &url::Url, segments: &[&str]) -> url::Url {
-    let mut url = base.clone();
-    url.path_segments_mut()
-        .expect("an http(s) base URL has a path")
-        .pop_if_empty()
-        .extend(segments);
-    url
+/// A request URI, parsed once when the call is made, not on every attempt. `text`
+/// is a checked base URL with URI-safe segments (fixed names, GUIDs) or a URL the url
+/// crate wrote, so a failure here means a bug; it is reported, not a panic.
+pub(crate) fn request_uri(text: String) -> Result<Uri, Error> {
+    Uri::try_from(text.as_str())
+        .map_err(|e| Error::invalid_argument(format!("cannot send a request to {text}: {e}")))
 }
 
 /// Sends one attempt of `call` with the `Authorization` header, and reads the whole
@@ -108,15 +106,9 @@ pub(crate) async fn attempt(
     authorization: &HeaderValue,
     timeout: Duration,
 ) -> Result<Reply, NoAnswer> {
-    // The url crate writes only valid URIs; a failure here would be a bug, reported
-    // as an attempt that sent nothing.
-    let uri = Uri::try_from(call.url.as_str()).map_err(|e| NoAnswer::Network {
-        message: format!("cannot send to {}: {e}", call.url),
-        sent: false,
-    })?;
     let mut request = Request::new(Full::new(call.body.clone().unwrap_or_default()));
     *request.method_mut() = call.method.clone();
-    *request.uri_mut() = uri;
+    *request.uri_mut() = call.url.clone();
     let headers = request.headers_mut();
     headers.insert(AUTHORIZATION, authorization.clone());
     headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
@@ -236,15 +228,13 @@ mod tests {
     use http::header::HeaderMap;
 
     #[test]
-    fn urls_are_built_under_the_base_path() {
-        let base = url::Url::parse("https://proxy.example/mde").unwrap();
-        let url = api_url(&base, &["api", "machineactions", "x", "cancel"]);
-        assert_eq!(
-            url.as_str(),
-            "https://proxy.example/mde/api/machineactions/x/cancel"
-        );
-        let base = url::Url::parse("http://127.0.0.1:9").unwrap();
-        assert_eq!(api_url(&base, &["api"]).as_str(), "http://127.0.0.1:9/api");
+    fn request_uris_keep_the_base_path_and_refuse_what_is_not_a_uri() {
+        let uri =
+            request_uri("https://proxy.example/mde/api/machineactions/x/cancel".into()).unwrap();
+        assert_eq!(uri.path(), "/mde/api/machineactions/x/cancel");
+        assert_eq!(uri.host(), Some("proxy.example"));
+        let e = request_uri("http://h/a b".into()).unwrap_err();
+        assert!(e.to_string().contains("http://h/a b"), "{e}");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use serde_json::value::RawValue;
 use crate::action::MachineAction;
 use crate::client::{Client, Tries};
 use crate::error::Error;
-use crate::http::{api_url, Api, Call};
+use crate::http::{request_uri, Api, Call};
 use crate::timestamp::Timestamp;
 
 /// The most entities one page may hold (the service's limit on `$top`).
@@ -141,7 +141,11 @@ impl Listing {
     }
 
     fn page_url(&self) -> url::Url {
-        let mut url = api_url(&self.client.inner.base, &["api", "machineactions"]);
+        let mut url = self.client.inner.base.clone();
+        url.path_segments_mut()
+            .expect("an http(s) base URL has a path")
+            .pop_if_empty()
+            .extend(["api", "machineactions"]);
         {
             let mut q = url.query_pairs_mut();
             if let Some(f) = &self.filter {
@@ -162,7 +166,7 @@ impl Listing {
         let call = Call {
             api: Api::List,
             method: Method::GET,
-            url,
+            url: request_uri(url.into())?,
             body: None,
             what: "list of machine actions",
             id: None,
