@@ -17,6 +17,14 @@ fn fault(route: &str, count: u32) -> Fault {
     }
 }
 
+/// The next `count` calls of `route` answer `status`.
+fn fail(emu: &mde_emulator::Emulator, route: &str, status: u16, count: u32) {
+    emu.inject(Fault {
+        status: Some(status),
+        ..fault(route, count)
+    });
+}
+
 /// Fast backoff so retries do not slow the suite.
 fn fast() -> serde_json::Value {
     json!({"retry_base_ms": 20, "retry_cap_ms": 50, "timeout_ms": 400})
@@ -33,14 +41,8 @@ fn routes(emu: &mde_emulator::Emulator) -> Vec<(String, Option<u16>)> {
 async fn server_errors_are_retried_until_success() {
     let emu = emulator();
     let id = seed(&emu, json!({}));
-    emu.inject(Fault {
-        status: Some(500),
-        ..fault("cancel", 1)
-    });
-    emu.inject(Fault {
-        status: Some(503),
-        ..fault("cancel", 1)
-    });
+    fail(&emu, "cancel", 500, 1);
+    fail(&emu, "cancel", 503, 1);
     let action = client_with(&emu, fast())
         .cancel_action(&id, "x")
         .await
@@ -75,10 +77,7 @@ async fn client_errors_are_not_retried() {
     let err = c.get_action(&unknown_id()).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotFound);
     assert_eq!(err.attempts(), 1);
-    emu.inject(Fault {
-        status: Some(400),
-        ..fault("cancel", 1)
-    });
+    fail(&emu, "cancel", 400, 1);
     let err = c.cancel_action(&id, "x").await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Api);
     // One cancel, and the one read that tells a final action apart.
@@ -92,14 +91,8 @@ async fn client_errors_are_not_retried() {
 async fn exhausted_retries_say_how_many_attempts_and_the_last_status() {
     let emu = emulator();
     let id = seed(&emu, json!({}));
-    emu.inject(Fault {
-        status: Some(502),
-        ..fault("get", 1)
-    });
-    emu.inject(Fault {
-        status: Some(503),
-        ..fault("get", 3)
-    });
+    fail(&emu, "get", 502, 1);
+    fail(&emu, "get", 503, 3);
     let err = client_with(&emu, fast()).get_action(&id).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::ServerError);
     assert_eq!(err.attempts(), 4);
@@ -224,10 +217,7 @@ async fn a_lost_answer_after_a_server_error_is_reconciled_too() {
         apply_then_drop: true,
         ..fault("cancel", 1)
     });
-    emu.inject(Fault {
-        status: Some(503),
-        ..fault("cancel", 1)
-    });
+    fail(&emu, "cancel", 503, 1);
     let action = client_with(&emu, fast())
         .cancel_action(&id, "x")
         .await
@@ -267,14 +257,8 @@ async fn a_reconciled_action_that_is_still_pending_is_cancelled_again() {
     let emu = emulator();
     let id = seed(&emu, json!({}));
     // A 503 (outcome unknown), then a 400 for a reason other than finality.
-    emu.inject(Fault {
-        status: Some(503),
-        ..fault("cancel", 1)
-    });
-    emu.inject(Fault {
-        status: Some(400),
-        ..fault("cancel", 1)
-    });
+    fail(&emu, "cancel", 503, 1);
+    fail(&emu, "cancel", 400, 1);
     let action = client_with(&emu, fast())
         .cancel_action(&id, "x")
         .await

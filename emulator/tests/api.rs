@@ -20,14 +20,23 @@ impl Http {
         }
     }
 
+    /// `GET target` (a path on the emulator, or a whole URL such as a nextLink),
+    /// with `token` as bearer (none: no `Authorization` header).
+    async fn get_as(&self, target: &str, token: Option<&str>) -> reqwest::Response {
+        let url = if target.starts_with('/') {
+            format!("{}{target}", self.emu.url())
+        } else {
+            target.to_owned()
+        };
+        let mut request = self.http.get(url);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.unwrap()
+    }
+
     async fn get(&self, path: &str) -> (StatusCode, Value) {
-        let r = self
-            .http
-            .get(format!("{}{path}", self.emu.url()))
-            .bearer_auth("t")
-            .send()
-            .await
-            .unwrap();
+        let r = self.get_as(path, Some("t")).await;
         (r.status(), r.json().await.unwrap())
     }
 
@@ -151,16 +160,7 @@ async fn pages_link_to_the_next_one() {
         h.emu.url()
     );
     loop {
-        let body: Value = h
-            .http
-            .get(&url)
-            .bearer_auth("t")
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let body: Value = h.get_as(&url, Some("t")).await.json().await.unwrap();
         seen.extend(ids(body["value"].as_array().unwrap()));
         match body["@odata.nextLink"].as_str() {
             Some(next) => url = next.to_owned(),
@@ -171,16 +171,7 @@ async fn pages_link_to_the_next_one() {
     // $top bounds the total across pages.
     let (_, first) = h.get("/api/machineactions?$top=6").await;
     let next = first["@odata.nextLink"].as_str().unwrap();
-    let second: Value = h
-        .http
-        .get(next)
-        .bearer_auth("t")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let second: Value = h.get_as(next, Some("t")).await.json().await.unwrap();
     assert_eq!(second["value"].as_array().unwrap().len(), 2);
     assert!(second.get("@odata.nextLink").is_none());
 }
@@ -242,12 +233,7 @@ async fn bodies_are_checked_like_the_service() {
     assert_eq!(raw.status(), 400);
     let err: Value = raw.json().await.unwrap();
     assert_eq!(err["error"]["code"], "InvalidRequestBody");
-    let unauthenticated = h
-        .http
-        .get(format!("{}/api/machineactions", h.emu.url()))
-        .send()
-        .await
-        .unwrap();
+    let unauthenticated = h.get_as("/api/machineactions", None).await;
     assert_eq!(unauthenticated.status(), 401);
 }
 
@@ -287,25 +273,13 @@ async fn throttles_per_caller_and_api_with_retry_after() {
     for _ in 0..2 {
         assert_eq!(h.get("/api/machineactions").await.0, 200);
     }
-    let r = h
-        .http
-        .get(format!("{}/api/machineactions", h.emu.url()))
-        .bearer_auth("t")
-        .send()
-        .await
-        .unwrap();
+    let r = h.get_as("/api/machineactions", Some("t")).await;
     assert_eq!(r.status(), 429);
     assert_eq!(r.headers()["retry-after"], "2", "whole seconds, rounded up");
     let err: Value = r.json().await.unwrap();
     assert_eq!(err["error"]["code"], "TooManyRequests");
     // Another caller, and another API, have their own budgets.
-    let other = h
-        .http
-        .get(format!("{}/api/machineactions", h.emu.url()))
-        .bearer_auth("u")
-        .send()
-        .await
-        .unwrap();
+    let other = h.get_as("/api/machineactions", Some("u")).await;
     assert_eq!(other.status(), 200);
     let id = h.emu.seed_one(json!({}));
     assert_eq!(h.get(&format!("/api/machineactions/{id}")).await.0, 200);
@@ -418,12 +392,8 @@ mod tokens {
             let jwt = b["access_token"].as_str().unwrap();
             let id = h.emu.seed_one(json!({}));
             let ok = h
-                .http
-                .get(format!("{}/api/machineactions/{id}", h.emu.url()))
-                .bearer_auth(jwt)
-                .send()
-                .await
-                .unwrap();
+                .get_as(&format!("/api/machineactions/{id}"), Some(jwt))
+                .await;
             assert_eq!(ok.status(), 200);
             // Read-only roles: cancel is forbidden.
             let cancel = h
@@ -441,13 +411,7 @@ mod tokens {
             "not-a-jwt",
             "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjk5OTk5OTk5OTl9.c2ln",
         ] {
-            let r = h
-                .http
-                .get(format!("{}/api/machineactions", h.emu.url()))
-                .bearer_auth(bad)
-                .send()
-                .await
-                .unwrap();
+            let r = h.get_as("/api/machineactions", Some(bad)).await;
             assert_eq!(r.status(), 401, "{bad}");
         }
     }
@@ -463,26 +427,15 @@ mod tokens {
         ];
         let (_, body) = token(&h, "/t1/oauth2/v2.0/token", &form).await;
         let jwt = body["access_token"].as_str().unwrap().to_owned();
-        let get = || {
-            h.http
-                .get(format!("{}/api/machineactions", h.emu.url()))
-                .bearer_auth(&jwt)
-                .send()
-        };
-        assert_eq!(get().await.unwrap().status(), 200);
+        let get = || h.get_as("/api/machineactions", Some(&jwt));
+        assert_eq!(get().await.status(), 200);
         h.emu.revoke_tokens();
-        let revoked = get().await.unwrap();
+        let revoked = get().await;
         assert_eq!(revoked.status(), 401);
         let (_, fresh) = token(&h, "/t1/oauth2/v2.0/token", &form).await;
         let fresh = fresh["access_token"].as_str().unwrap().to_owned();
         tokio::time::sleep(Duration::from_millis(2100)).await;
-        let expired = h
-            .http
-            .get(format!("{}/api/machineactions", h.emu.url()))
-            .bearer_auth(&fresh)
-            .send()
-            .await
-            .unwrap();
+        let expired = h.get_as("/api/machineactions", Some(&fresh)).await;
         assert_eq!(expired.status(), 401);
         let err: Value = expired.json().await.unwrap();
         assert!(err["error"]["message"]

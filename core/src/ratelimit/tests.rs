@@ -9,6 +9,11 @@ use tokio::time::Instant;
 
 use super::*;
 
+/// A budget with one window of `calls` per `period_ms`.
+fn one_window(calls: u32, period_ms: u64, margin: Duration) -> ApiBudget {
+    ApiBudget::new(&[RateLimit { calls, period_ms }], margin)
+}
+
 /// The admission times (ms) a first-come-first-served client should get: each request,
 /// in arrival order, at the earliest time not before its arrival nor the previous
 /// admission at which every window holds fewer than `calls` admissions in the
@@ -116,16 +121,8 @@ async fn random_patterns_are_exact_and_never_exceed_a_window() {
 
 #[tokio::test(start_paused = true)]
 async fn a_burst_of_100_goes_out_at_once_and_the_hour_sustains_1500() {
-    let limits = vec![
-        RateLimit {
-            calls: 100,
-            period_ms: 60_000,
-        },
-        RateLimit {
-            calls: 1500,
-            period_ms: 3_600_000,
-        },
-    ];
+    // The service's limits, which are the defaults.
+    let limits = crate::config::DEFAULT_RATE_LIMITS.to_vec();
     let actual = run_pattern(vec![0; 1600], limits.clone()).await;
     assert!(actual[..100].iter().all(|&t| t == 0));
     assert_eq!(actual[100], 60_000);
@@ -137,13 +134,7 @@ async fn a_burst_of_100_goes_out_at_once_and_the_hour_sustains_1500() {
 
 #[tokio::test(start_paused = true)]
 async fn a_wait_longer_than_max_wait_fails_at_once_and_takes_nothing() {
-    let budget = ApiBudget::new(
-        &[RateLimit {
-            calls: 2,
-            period_ms: 10_000,
-        }],
-        Duration::ZERO,
-    );
+    let budget = one_window(2, 10_000, Duration::ZERO);
     let start = Instant::now();
     budget.acquire(Duration::ZERO).await.unwrap();
     budget.acquire(Duration::ZERO).await.unwrap();
@@ -157,13 +148,7 @@ async fn a_wait_longer_than_max_wait_fails_at_once_and_takes_nothing() {
 
 #[tokio::test(start_paused = true)]
 async fn max_wait_counts_the_callers_ahead() {
-    let budget = Arc::new(ApiBudget::new(
-        &[RateLimit {
-            calls: 1,
-            period_ms: 1000,
-        }],
-        Duration::ZERO,
-    ));
+    let budget = Arc::new(one_window(1, 1000, Duration::ZERO));
     budget.acquire(Duration::ZERO).await.unwrap();
     let ahead = {
         let b = budget.clone();
@@ -180,13 +165,7 @@ async fn max_wait_counts_the_callers_ahead() {
 
 #[tokio::test(start_paused = true)]
 async fn a_pause_holds_every_caller_until_it_ends() {
-    let budget = ApiBudget::new(
-        &[RateLimit {
-            calls: 100,
-            period_ms: 1000,
-        }],
-        Duration::ZERO,
-    );
+    let budget = one_window(100, 1000, Duration::ZERO);
     let start = Instant::now();
     budget.pause(start + Duration::from_secs(3));
     assert_eq!(
@@ -199,13 +178,7 @@ async fn a_pause_holds_every_caller_until_it_ends() {
 
 #[tokio::test(start_paused = true)]
 async fn the_margin_widens_every_window() {
-    let budget = ApiBudget::new(
-        &[RateLimit {
-            calls: 1,
-            period_ms: 1000,
-        }],
-        Duration::from_millis(50),
-    );
+    let budget = one_window(1, 1000, Duration::from_millis(50));
     let start = Instant::now();
     budget.acquire(Duration::ZERO).await.unwrap();
     budget.acquire(Duration::from_secs(2)).await.unwrap();
@@ -214,13 +187,7 @@ async fn the_margin_widens_every_window() {
 
 #[tokio::test(start_paused = true)]
 async fn an_abandoned_wait_gives_its_place_back() {
-    let budget = Arc::new(ApiBudget::new(
-        &[RateLimit {
-            calls: 1,
-            period_ms: 1000,
-        }],
-        Duration::ZERO,
-    ));
+    let budget = Arc::new(one_window(1, 1000, Duration::ZERO));
     budget.acquire(Duration::ZERO).await.unwrap();
     let waiter = {
         let b = budget.clone();
@@ -236,13 +203,7 @@ async fn an_abandoned_wait_gives_its_place_back() {
 
 #[tokio::test(start_paused = true)]
 async fn eta_is_the_schedule_of_the_remaining_requests() {
-    let budget = ApiBudget::new(
-        &[RateLimit {
-            calls: 10,
-            period_ms: 1000,
-        }],
-        Duration::ZERO,
-    );
+    let budget = one_window(10, 1000, Duration::ZERO);
     assert_eq!(budget.eta(10), Duration::ZERO);
     for _ in 0..10 {
         budget.acquire(Duration::ZERO).await.unwrap();
