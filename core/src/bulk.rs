@@ -72,12 +72,17 @@ pub struct Progress {
     pub total: usize,
     /// Outcomes `cancelled`.
     pub cancelled: usize,
-    /// Outcomes other than `cancelled`.
-    pub other: usize,
     /// Outcomes per second since the start (over at least one second).
     pub rate: f64,
     /// The time the rate limits need for the rest (the limiter's own schedule).
     pub eta: Duration,
+}
+
+impl Progress {
+    /// Outcomes other than `cancelled`.
+    pub fn other(&self) -> usize {
+        self.done - self.cancelled
+    }
 }
 
 /// One id's outcome, and the progress after it.
@@ -189,8 +194,6 @@ impl Client {
             progress.done += 1;
             if matches!(result, CancelResult::Cancelled(_)) {
                 progress.cancelled += 1;
-            } else {
-                progress.other += 1;
             }
             // Over at least a second: a burst's first outcomes say nothing of the pace.
             progress.rate = progress.done as f64 / started.elapsed().as_secs_f64().max(1.0);

@@ -83,7 +83,7 @@ async fn a_filtered_bulk_cancel_touches_exactly_the_selection() {
     );
     let last = &outcomes.last().unwrap().progress;
     assert_eq!(
-        (last.done, last.total, last.cancelled, last.other),
+        (last.done, last.total, last.cancelled, last.other()),
         (50, 50, 50, 0)
     );
 
@@ -202,7 +202,7 @@ async fn every_id_gets_one_outcome_in_any_mix() {
     assert_eq!(outcomes[1].to_json()["action"]["status"], "Cancelled");
     let last = &outcomes.last().unwrap().progress;
     assert_eq!(
-        (last.done, last.total, last.cancelled, last.other),
+        (last.done, last.total, last.cancelled, last.other()),
         (5, 5, 1, 4)
     );
     assert_eq!(

@@ -67,8 +67,6 @@ pub struct PyBulkProgress {
     total: usize,
     /// Outcomes "cancelled".
     cancelled: usize,
-    /// Other outcomes.
-    other: usize,
     /// Outcomes per second so far.
     rate: f64,
     /// Seconds the rate limits need for the rest.
@@ -81,7 +79,6 @@ impl From<&Progress> for PyBulkProgress {
             done: p.done,
             total: p.total,
             cancelled: p.cancelled,
-            other: p.other,
             rate: p.rate,
             eta: p.eta.as_secs_f64(),
         }
@@ -90,6 +87,12 @@ impl From<&Progress> for PyBulkProgress {
 
 #[pymethods]
 impl PyBulkProgress {
+    /// Other outcomes (done - cancelled).
+    #[getter]
+    fn other(&self) -> usize {
+        self.done - self.cancelled
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "BulkProgress(done={}, total={}, cancelled={}, eta={:.1})",
