@@ -145,7 +145,7 @@ pub(crate) fn returning_json(
         unsafe { *out_json = std::ptr::null_mut() };
         let json = body()?;
         // SAFETY: as above; ownership passes to the caller (mde_string_free).
-        unsafe { *out_json = c_string(&json).into_raw() };
+        unsafe { *out_json = c_string(json).into_raw() };
         Ok(())
     })
 }

@@ -15,10 +15,14 @@ pub struct mde_error {
     action_status: CString,
 }
 
-/// Makes a C string, dropping interior NULs rather than failing.
-pub(crate) fn c_string(text: &str) -> CString {
-    CString::new(text)
-        .unwrap_or_else(|_| CString::new(text.replace('\0', "")).expect("NULs were removed"))
+/// Makes a C string, dropping interior NULs rather than failing. An owned `String`
+/// is reused, not copied (an action's JSON on every call).
+pub(crate) fn c_string(text: impl Into<Vec<u8>>) -> CString {
+    CString::new(text).unwrap_or_else(|e| {
+        let mut bytes = e.into_vec();
+        bytes.retain(|&b| b != 0);
+        CString::new(bytes).expect("NULs were removed")
+    })
 }
 
 impl mde_error {
@@ -43,7 +47,7 @@ impl mde_error {
                 .retry_after()
                 .map_or(-1, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX)),
             code: c_string(e.code().unwrap_or("")),
-            message: c_string(&e.to_string()),
+            message: c_string(e.to_string()),
             action_status: c_string(e.action_status().map_or("", |s| s.as_str())),
         }
     }
@@ -127,5 +131,20 @@ pub unsafe extern "C" fn mde_error_free(error: *mut mde_error) {
     if !error.is_null() {
         // SAFETY: the pointer came from Box::into_raw and is freed once.
         drop(unsafe { Box::from_raw(error) });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn c_strings_drop_interior_nuls_and_keep_the_rest() {
+        assert_eq!(c_string("a\0b\0").as_bytes(), b"ab");
+        assert_eq!(
+            c_string(String::from("{\"id\":\"x\"}")).as_bytes(),
+            b"{\"id\":\"x\"}"
+        );
+        assert_eq!(c_string("").as_bytes(), b"");
     }
 }
