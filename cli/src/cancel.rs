@@ -182,7 +182,10 @@ pub async fn run(client: &Client, args: CancelArgs) -> Result<ExitCode, Failure>
             let rows: Vec<_> = results.iter().map(output::outcome_row).collect();
             println!("{}", output::table(output::OUTCOME_HEADERS, &rows));
         }
-        Format::Json => println!("{}", Value::Array(results.clone())),
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string(&results).expect("JSON values always serialise")
+        ),
         Format::Jsonl => {}
     }
     eprintln!(
